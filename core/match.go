@@ -1,0 +1,110 @@
+package core
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/lunas-dev/lunas/sdk"
+)
+
+// MatchKind is the matcher's verdict.
+type MatchKind string
+
+// Verdicts of Match.
+const (
+	Matched   MatchKind = "matched"   // exactly one order: pay it
+	Ambiguous MatchKind = "ambiguous" // several orders fit and the description does not single one out
+	Unmatched MatchKind = "unmatched" // no open order fits
+)
+
+// Match is the matcher's verdict for one mutation.
+type Match struct {
+	Kind       MatchKind
+	Order      sdk.Order   // the order to pay, when Kind is Matched
+	Candidates []sdk.Order // every order whose amount fits
+	ByNumber   bool        // the order was chosen by its number in the description
+}
+
+// MatchOrders decides which of the store's open orders the credit m pays.
+// A candidate is an unpaid order created at or after since whose amount due
+// equals the mutation amount exactly. One candidate is the match. Several
+// are ambiguous unless exactly one of them has its order number as a whole
+// token in the bank description (customers often type it). The function
+// is pure: it never calls a store.
+func MatchOrders(m sdk.Mutation, orders []sdk.Order, since time.Time) Match {
+	var cands []sdk.Order
+	for _, o := range orders {
+		if o.Amount != m.Amount || o.PaidBy != "" {
+			continue
+		}
+		if !since.IsZero() && !o.CreatedAt.IsZero() && o.CreatedAt.Before(since) {
+			continue
+		}
+		cands = append(cands, o)
+	}
+	switch len(cands) {
+	case 0:
+		return Match{Kind: Unmatched}
+	case 1:
+		return Match{Kind: Matched, Order: cands[0], Candidates: cands}
+	}
+	var named []sdk.Order
+	for _, o := range cands {
+		if mentionsNumber(m.Description, o.Number) {
+			named = append(named, o)
+		}
+	}
+	if len(named) == 1 {
+		return Match{Kind: Matched, Order: named[0], Candidates: cands, ByNumber: true}
+	}
+	return Match{Kind: Ambiguous, Candidates: cands}
+}
+
+// mentionsNumber reports whether the order number appears in text as a
+// whole token: not preceded or followed by a letter or digit. "#1042"
+// matches "INV-1042" and "1042 BUDI" but not "10420" or "21042".
+func mentionsNumber(text, number string) bool {
+	number = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(number), "#"))
+	if number == "" {
+		return false
+	}
+	t, n := strings.ToUpper(text), strings.ToUpper(number)
+	for i := 0; ; {
+		j := strings.Index(t[i:], n)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(n)
+		if !alnumAt(t, start-1) && !alnumAt(t, end) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func alnumAt(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	r := rune(s[i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// Hints returns the tokens of a bank description that could be order
+// numbers (runs of letters and digits holding at least one digit), for
+// stores that can look orders up by number.
+func Hints(description string) []string {
+	fields := strings.FieldsFunc(description, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' })
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range fields {
+		f = strings.Trim(f, "-")
+		if len(f) < 3 || len(f) > 32 || !strings.ContainsAny(f, "0123456789") || seen[f] {
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,236 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lunas-dev/lunas/sdk"
+)
+
+// Jakarta is Moota's time zone (WIB, UTC+7, no daylight saving since 1964).
+var Jakarta = time.FixedZone("WIB", 7*60*60)
+
+// Mutation types.
+const (
+	Credit = "CR" // money in: can pay an order
+	Debit  = "DB" // money out: never pays an order
+)
+
+// Mutation is one Moota mutation as the core keeps it: the normalised
+// fields plus the original JSON object with bank.meta removed.
+type Mutation struct {
+	sdk.Mutation
+	CreatedAt time.Time       // when Moota recorded it
+	Raw       json.RawMessage // the original object, minus bank.meta (it can hold banking session tokens)
+}
+
+// TaskID is the mutation's identity in the queue: "moota:{bank_id}:{mutation_id}".
+// Enqueueing the same mutation twice conflicts on it, which is how duplicates are dropped.
+func (m *Mutation) TaskID() string { return "moota:" + m.BankID + ":" + m.ID }
+
+// ErrPayload is wrapped by every error ParseMutations returns for a bad body.
+var ErrPayload = errors.New("bad payload")
+
+// ParseMutations parses a Moota webhook body: a JSON array of mutation
+// objects, or one lone object with a mutation_id. Amounts stay exact,
+// account numbers become text, unknown fields are tolerated, missing bank,
+// taggings and note are fine. Every error wraps ErrPayload and says where.
+func ParseMutations(body []byte) ([]Mutation, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, fmt.Errorf("%w: empty body", ErrPayload)
+	}
+	var objs []json.RawMessage
+	switch body[0] {
+	case '[':
+		if err := json.Unmarshal(body, &objs); err != nil {
+			return nil, fmt.Errorf("%w: not a JSON array of mutations: %v", ErrPayload, jsonErr(err))
+		}
+	case '{':
+		objs = []json.RawMessage{body}
+	default:
+		return nil, fmt.Errorf("%w: expected a JSON array of mutations", ErrPayload)
+	}
+	out := make([]Mutation, 0, len(objs))
+	for i, raw := range objs {
+		m, err := ParseMutation(raw)
+		if err != nil {
+			if len(objs) == 1 && body[0] == '{' {
+				return nil, err
+			}
+			return nil, fmt.Errorf("mutation %d: %w", i, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// wire is the subset of a Moota mutation the core reads.
+type wire struct {
+	MutationID    flexString      `json:"mutation_id"`
+	BankID        flexString      `json:"bank_id"`
+	AccountNumber flexString      `json:"account_number"`
+	Type          string          `json:"type"`
+	Amount        json.RawMessage `json:"amount"`
+	Description   string          `json:"description"`
+	Note          *string         `json:"note"`
+	Date          string          `json:"date"`
+	CreatedAt     string          `json:"created_at"`
+	Bank          *struct {
+		BankType string `json:"bank_type"`
+	} `json:"bank"`
+}
+
+// ParseMutation parses and normalises one mutation object.
+func ParseMutation(raw json.RawMessage) (Mutation, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return Mutation{}, fmt.Errorf("%w: a mutation must be a JSON object", ErrPayload)
+	}
+	var w wire
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return Mutation{}, fmt.Errorf("%w: %v", ErrPayload, jsonErr(err))
+	}
+	m := Mutation{}
+	m.ID = strings.TrimSpace(string(w.MutationID))
+	if m.ID == "" {
+		return Mutation{}, fmt.Errorf("%w: mutation_id is missing", ErrPayload)
+	}
+	m.BankID = strings.TrimSpace(string(w.BankID))
+	if m.BankID == "" {
+		return Mutation{}, fmt.Errorf("%w: mutation %s: bank_id is missing", ErrPayload, m.ID)
+	}
+	if strings.ContainsAny(m.ID+m.BankID, ": \t\r\n") {
+		return Mutation{}, fmt.Errorf("%w: mutation %q: ids must not contain ':' or spaces", ErrPayload, m.ID)
+	}
+	if len(w.Amount) == 0 || string(w.Amount) == "null" {
+		return Mutation{}, fmt.Errorf("%w: mutation %s: amount is missing", ErrPayload, m.ID)
+	}
+	if err := m.Amount.UnmarshalJSON(w.Amount); err != nil {
+		return Mutation{}, fmt.Errorf("%w: mutation %s: amount: %v", ErrPayload, m.ID, err)
+	}
+	switch t := strings.ToUpper(strings.TrimSpace(w.Type)); t {
+	case Credit, Debit:
+		m.Type = t
+	default:
+		return Mutation{}, fmt.Errorf("%w: mutation %s: type must be CR or DB, got %q", ErrPayload, m.ID, w.Type)
+	}
+	m.AccountNumber = string(w.AccountNumber)
+	m.Description = w.Description
+	if w.Note != nil {
+		m.Note = *w.Note
+	}
+	if w.Bank != nil {
+		m.BankType = w.Bank.BankType
+	}
+	m.Date = parseMootaTime(w.Date)
+	m.CreatedAt = parseMootaTime(w.CreatedAt)
+	clean, err := withoutBankMeta(raw)
+	if err != nil {
+		return Mutation{}, fmt.Errorf("%w: mutation %s: %v", ErrPayload, m.ID, err)
+	}
+	m.Raw = clean
+	return m, nil
+}
+
+// parseMootaTime reads "YYYY-MM-DD HH:MM:SS" in Asia/Jakarta. A missing or
+// odd date is not worth rejecting a payment for: it yields the zero time.
+func parseMootaTime(s string) time.Time {
+	for _, layout := range []string{time.DateTime, time.DateOnly, time.RFC3339Nano} {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), Jakarta); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// withoutBankMeta returns the object with bank.meta removed, every other
+// byte of every other field kept as Moota sent it.
+func withoutBankMeta(raw json.RawMessage) (json.RawMessage, error) {
+	if !bytes.Contains(raw, []byte(`"meta"`)) {
+		return raw, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, err
+	}
+	bank, ok := obj["bank"]
+	if !ok || len(bank) == 0 || bank[0] != '{' {
+		return raw, nil
+	}
+	var b map[string]json.RawMessage
+	if err := json.Unmarshal(bank, &b); err != nil {
+		return nil, err
+	}
+	if _, ok := b["meta"]; !ok {
+		return raw, nil
+	}
+	delete(b, "meta")
+	nb, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	obj["bank"] = nb
+	return json.Marshal(obj)
+}
+
+// flexString accepts a JSON string or number (Moota sends account_number,
+// and sometimes ids, as integers) and keeps the number's exact text.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		if _, err := strconv.ParseFloat(string(b), 64); err != nil {
+			return fmt.Errorf("bad number %s", b)
+		}
+		*f = flexString(b)
+	default:
+		return fmt.Errorf("expected a string or a number, got %s", truncate(string(b), 20))
+	}
+	return nil
+}
+
+func jsonErr(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field != "" {
+			return fmt.Sprintf("%s: expected %s, got %s", te.Field, te.Type, te.Value)
+		}
+		return fmt.Sprintf("expected %s, got %s", te.Type, te.Value)
+	}
+	return err.Error()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// Queue takes mutations for durable processing. EnqueueMutation reports
+// duplicate (and no error) when the same mutation was taken before; any
+// error means the mutation is not stored.
+type Queue interface {
+	EnqueueMutation(ctx context.Context, webhook string, m *Mutation) (duplicate bool, err error)
+}

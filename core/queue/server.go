@@ -1,0 +1,49 @@
+package queue
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hibiken/asynq"
+)
+
+// ServerConfig configures the Asynq server that runs the Worker.
+type ServerConfig struct {
+	Stores      []string // store names; each gets its queue (StoreQueue)
+	Concurrency int      // default 10
+	Logger      hclog.Logger
+}
+
+// NewServer returns an Asynq server consuming every store's queue and
+// UnroutedQueue with equal weight, retrying with RetryDelay.
+func NewServer(redis asynq.RedisConnOpt, cfg ServerConfig) *asynq.Server {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 10
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
+	queues := map[string]int{UnroutedQueue: 1}
+	for _, s := range cfg.Stores {
+		queues[StoreQueue(s)] = 2
+	}
+	log := cfg.Logger.Named("asynq")
+	return asynq.NewServer(redis, asynq.Config{
+		Concurrency:    cfg.Concurrency,
+		Queues:         queues,
+		RetryDelayFunc: RetryDelay,
+		IsFailure:      IsFailure,
+		Logger:         asynqLogger{log},
+		LogLevel:       asynq.WarnLevel,
+	})
+}
+
+// asynqLogger adapts hclog to asynq.Logger.
+type asynqLogger struct{ l hclog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)); os.Exit(1) }

@@ -1,0 +1,49 @@
+package queue
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lunas-dev/lunas/core"
+)
+
+// TypeMutation is the Asynq task type of one Moota mutation.
+const TypeMutation = "mutation:process"
+
+// UnroutedQueue holds mutations whose bank account no store claims; the
+// worker turns them into review items.
+const UnroutedQueue = "lunas:unrouted"
+
+// Retention keeps a finished task (and so its TaskID) for 14 days: the
+// window in which a re-delivered mutation is recognised as a duplicate.
+const Retention = 14 * 24 * time.Hour
+
+// StoreQueue is the queue of a store: one per store, so an operator can
+// pause one store in asynqmon without stopping the others.
+func StoreQueue(store string) string { return "store:" + store }
+
+// payload is what a mutation task carries. The mutation is kept as Moota
+// sent it (minus bank.meta) so it can be re-parsed by a newer version.
+type payload struct {
+	Version    int             `json:"v"`
+	Webhook    string          `json:"webhook"`
+	ReceivedAt time.Time       `json:"received_at"`
+	Mutation   json.RawMessage `json:"mutation"`
+}
+
+func encodePayload(webhook string, m *core.Mutation, now time.Time) ([]byte, error) {
+	return json.Marshal(payload{Version: 1, Webhook: webhook, ReceivedAt: now.UTC(), Mutation: m.Raw})
+}
+
+func decodePayload(b []byte) (payload, core.Mutation, error) {
+	var p payload
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, core.Mutation{}, fmt.Errorf("task payload: %w", err)
+	}
+	m, err := core.ParseMutation(p.Mutation)
+	if err != nil {
+		return p, core.Mutation{}, fmt.Errorf("task payload: %w", err)
+	}
+	return p, m, nil
+}
