@@ -285,3 +285,10 @@ func (p *Plugin) ReversePayment(ctx context.Context, req *sdk.ReversePaymentRequ
 	resp, err := rev.ReversePayment(ctx, req)
 	return resp, p.crashed(err)
 }
+
+// Alive reports whether the plugin process is running.
+func (p *Plugin) Alive() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.client != nil && !p.client.Exited()
+}

@@ -1,0 +1,45 @@
+# Lunas. `make run` starts the bridge locally; `make test` runs every test
+# against a throwaway redis-server. Nothing else needs installing but Go and
+# redis-server (.ci/run installs that too).
+
+GO       ?= go
+BIN      := $(CURDIR)/bin
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.Version=$(VERSION)
+PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
+
+.PHONY: build run test bench lint generate clean
+
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/lunas ./core/cmd/lunas
+	@for p in $(PLUGINS); do \
+		echo "$(GO) build -o $(BIN)/lunas-plugin-$$p ./plugins/$$p" && \
+		$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/lunas-plugin-$$p ./plugins/$$p || exit 1; \
+	done
+
+run: build
+	$(BIN)/lunas dev
+
+# test starts its own redis-server on a free port (many databases, so every
+# test gets an empty one), runs the race-enabled suite, and stops it.
+test: build
+	@scripts/with-redis.sh env LUNAS_TEST_BIN=$(BIN) $(GO) test -race -count=1 -timeout 12m ./...
+
+bench: build
+	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+generate:
+	@if command -v protoc >/dev/null && command -v protoc-gen-go >/dev/null && command -v protoc-gen-go-grpc >/dev/null; then \
+		cd sdk && protoc -I proto --go_out=. --go_opt=module=github.com/lunas-dev/lunas/sdk \
+			--go-grpc_out=. --go-grpc_opt=module=github.com/lunas-dev/lunas/sdk proto/lunas/store/v1/store.proto && echo "regenerated sdk/internal/storepb"; \
+	else \
+		echo "protoc, protoc-gen-go or protoc-gen-go-grpc not found: the generated code in sdk/internal/storepb is committed, nothing to do"; \
+	fi
+
+clean:
+	rm -rf $(BIN)
