@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lunas-dev/lunas/core"
+	"github.com/lunas-dev/lunas/core/config"
+	"github.com/lunas-dev/lunas/core/ops"
+	"github.com/lunas-dev/lunas/core/pluginhost"
+	"github.com/lunas-dev/lunas/core/queue"
+	"github.com/lunas-dev/lunas/core/webhook"
+)
+
+// Roles of a lunas serve process.
+const (
+	RoleAll      = "all"      // receiver and worker in one process
+	RoleReceiver = "receiver" // webhooks only: scale out for ingest
+	RoleWorker   = "worker"   // processing only: scale out for stores
+)
+
+// App is a running bridge: listeners, queue and plugins, wired from a
+// Config. Open starts it, Close stops it in the order that loses nothing.
+type App struct {
+	Config     *config.Config
+	Role       string
+	ConfigDir  string       // base for relative plugin paths
+	PluginDir  string       // where lunas-plugin-NAME binaries are; default next to lunas
+	Logger     hclog.Logger // default: stderr, info
+	PublicMux  func(*http.ServeMux)
+	PluginEnv  []string
+	PublicAddr string // set by Open: the bound public address
+	AdminAddr  string // set by Open: the bound admin address
+
+	rdb      redis.UniversalClient
+	client   *asynq.Client
+	auditor  *queue.Auditor
+	plugins  map[string]*pluginhost.Plugin
+	server   *asynq.Server
+	servers  []*http.Server
+	admin    *ops.Handler
+	registry *prometheus.Registry
+	wg       sync.WaitGroup
+	errs     chan error
+}
+
+// Open connects to Redis, starts the plugins and the worker (role worker or
+// all), and the listeners. On error everything started is stopped again.
+func (a *App) Open(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.Role == "" {
+		a.Role = RoleAll
+	}
+	if a.Logger == nil {
+		a.Logger = hclog.New(&hclog.LoggerOptions{Name: "lunas", Level: hclog.Info})
+	}
+	a.errs = make(chan error, 4)
+	a.registry = prometheus.NewRegistry()
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	rdb, aopt, err := redisConn(a.Config.Redis)
+	if err != nil {
+		return err
+	}
+	a.rdb = rdb
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	if a.Config.Redis.RequirePersistence {
+		if err := checkPersistence(pctx, rdb); err != nil {
+			return err
+		}
+	}
+	review := queue.NewReviewStore(rdb)
+
+	if a.Role == RoleAll || a.Role == RoleWorker {
+		if err := a.startWorker(ctx, aopt, review); err != nil {
+			return err
+		}
+	}
+	public := http.NewServeMux()
+	if a.Role == RoleAll || a.Role == RoleReceiver {
+		router, err := a.receivers(aopt)
+		if err != nil {
+			return err
+		}
+		public.Handle("/", router)
+	} else {
+		public.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+		})
+	}
+	if a.PublicMux != nil {
+		a.PublicMux(public)
+	}
+	a.admin, err = ops.NewHandler(ops.Config{
+		Username: a.Config.Admin.Username, Password: a.Config.Admin.Password,
+		RedisOpt: aopt, Redis: rdb, Review: reviewLister{review}, Registry: a.registry,
+		Ready: a.ready, Logger: a.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	if a.PublicAddr, err = a.listen(a.Config.Listen, public); err != nil {
+		return err
+	}
+	if a.AdminAddr, err = a.listen(a.Config.Admin.Listen, a.admin); err != nil {
+		return err
+	}
+	a.Logger.Info("lunas is running", "role", a.Role, "public", a.PublicAddr, "admin", a.AdminAddr, "stores", len(a.Config.Stores))
+	return nil
+}
+
+func (a *App) receivers(aopt asynq.RedisConnOpt) (http.Handler, error) {
+	a.client = asynq.NewClient(aopt)
+	a.auditor = queue.NewAuditor(a.rdb, a.Logger)
+	producer := queue.NewProducer(a.client, queue.ProducerConfig{Route: func(bankID string) string {
+		if s, ok := a.Config.StoreForBank(bankID); ok {
+			return queue.StoreQueue(s.Name)
+		}
+		return queue.UnroutedQueue
+	}})
+	metrics := webhook.NewMetrics(a.registry)
+	receivers := map[string]*webhook.Receiver{}
+	for _, w := range a.Config.Webhooks {
+		cfg := webhook.Config{Name: w.Name, MaxBodyBytes: w.MaxBodyBytes}
+		for _, s := range w.Secrets {
+			cfg.Secrets = append(cfg.Secrets, []byte(s))
+		}
+		var err error
+		if cfg.AllowedIPs, err = webhook.ParsePrefixes(w.AllowedIPs); err != nil {
+			return nil, fmt.Errorf("webhook %q: allowed_ips: %w", w.Name, err)
+		}
+		if cfg.TrustedProxies, err = webhook.ParsePrefixes(w.TrustedProxies); err != nil {
+			return nil, fmt.Errorf("webhook %q: trusted_proxies: %w", w.Name, err)
+		}
+		rc, err := webhook.New(cfg, producer, a.auditor, a.Logger, metrics)
+		if err != nil {
+			return nil, err
+		}
+		receivers[w.Name] = rc
+	}
+	return webhook.Router(receivers), nil
+}
+
+func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review core.ReviewStore) error {
+	a.plugins = map[string]*pluginhost.Plugin{}
+	routes := routeTable{cfg: a.Config, byStore: map[string]queue.Route{}}
+	var names []string
+	for _, s := range a.Config.Stores {
+		path := s.Path
+		if path != "" && !filepath.IsAbs(path) && a.ConfigDir != "" {
+			path = filepath.Join(a.ConfigDir, path)
+		}
+		p, err := pluginhost.Start(ctx, pluginhost.Config{
+			Store: s.Name, Plugin: s.Plugin, Path: path, SHA256: s.SHA256, Settings: s.Settings,
+			Dir: a.PluginDir, Logger: a.Logger, Env: a.PluginEnv,
+		})
+		if err != nil {
+			return err
+		}
+		a.plugins[s.Name] = p
+		routes.byStore[s.Name] = queue.Route{Name: s.Name, Store: p, Window: s.Window, Timeout: s.Timeout}
+		names = append(names, s.Name)
+	}
+	worker := queue.NewWorker(routes, review, a.Logger, queue.NewWorkerMetrics(a.registry))
+	a.server = queue.NewServer(aopt, queue.ServerConfig{Stores: names, Concurrency: a.Config.Worker.Concurrency, Logger: a.Logger})
+	if err := a.server.Start(worker); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	return nil
+}
+
+// listen binds addr and serves h in the background.
+func (a *App) listen(addr string, h http.Handler) (string, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	a.servers = append(a.servers, srv)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.errs <- err
+		}
+	}()
+	return l.Addr().String(), nil
+}
+
+// Wait blocks until ctx is done or a listener fails.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-a.errs:
+		return err
+	}
+}
+
+// ready is the admin /readyz check beyond Redis: every plugin process alive.
+func (a *App) ready(ctx context.Context) error {
+	for name, p := range a.plugins {
+		if !p.Alive() {
+			return fmt.Errorf("store %q: plugin process is not running", name)
+		}
+	}
+	return nil
+}
+
+// Close stops taking webhooks first, then lets the worker finish what it
+// holds, then stops the plugins and Redis connections.
+func (a *App) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, s := range a.servers {
+		_ = s.Shutdown(ctx)
+	}
+	a.wg.Wait()
+	if a.admin != nil {
+		_ = a.admin.Close()
+	}
+	if a.server != nil {
+		a.server.Shutdown()
+	}
+	for _, p := range a.plugins {
+		p.Close()
+	}
+	if a.auditor != nil {
+		a.auditor.Close()
+	}
+	if a.client != nil {
+		_ = a.client.Close()
+	}
+	if a.rdb != nil {
+		_ = a.rdb.Close()
+	}
+}
+
+// routeTable implements queue.Routes from the config.
+type routeTable struct {
+	cfg     *config.Config
+	byStore map[string]queue.Route
+}
+
+func (r routeTable) ForBank(bankID string) (queue.Route, bool) {
+	s, ok := r.cfg.StoreForBank(bankID)
+	if !ok {
+		return queue.Route{}, false
+	}
+	route, ok := r.byStore[s.Name]
+	return route, ok
+}
+
+// reviewLister adapts the review store to the admin API.
+type reviewLister struct{ s core.ReviewStore }
+
+func (l reviewLister) ListReview(ctx context.Context, limit int) ([]any, error) {
+	items, err := l.s.ListReview(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(items))
+	for i := range items {
+		out[i] = items[i]
+	}
+	return out, nil
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/lunas-dev/lunas/core/config"
+	"github.com/lunas-dev/lunas/core/pluginhost"
+	"github.com/lunas-dev/lunas/sdk"
+)
+
+// runCheck validates the config, starts every store's plugin, calls Health
+// and prints a table. It exits non-zero if anything is wrong.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", stderr)
+	path := fs.String("config", "lunas.hcl", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: configuration is valid (%d webhook(s), %d store(s))\n\n", *path, len(cfg.Webhooks), len(cfg.Stores))
+	dir, _ := filepath.Abs(filepath.Dir(*path))
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STORE\tPLUGIN\tBANK IDS\tHEALTH\tDETAIL")
+	failed := 0
+	for _, s := range cfg.Stores {
+		name := s.Plugin
+		if name == "" {
+			name = s.Path
+		}
+		status, detail := checkStore(ctx, s, dir)
+		if status != "ok" {
+			failed++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Name, name, len(s.BankIDs), status, detail)
+	}
+	tw.Flush()
+	if failed > 0 {
+		return fmt.Errorf("%d store(s) not healthy", failed)
+	}
+	return nil
+}
+
+func checkStore(ctx context.Context, s config.Store, dir string) (status, detail string) {
+	path := s.Path
+	if path != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	p, err := pluginhost.Start(ctx, pluginhost.Config{Store: s.Name, Plugin: s.Plugin, Path: path, SHA256: s.SHA256,
+		Settings: s.Settings, Logger: hclog.NewNullLogger()})
+	if err != nil {
+		return "error", err.Error()
+	}
+	defer p.Close()
+	h, err := p.Health(ctx, &sdk.HealthRequest{})
+	if err != nil {
+		return "error", err.Error()
+	}
+	return h.Status, h.Message
+}

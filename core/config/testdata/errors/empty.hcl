@@ -1,0 +1,2 @@
+# No webhook and no store.
+listen = "0.0.0.0:8080"

@@ -1,0 +1,3 @@
+webhook "moota" {
+  secrets = ["moota-secret"
+}

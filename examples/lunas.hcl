@@ -1,0 +1,103 @@
+# lunas.hcl: an annotated production configuration.
+#
+#   lunas check --config lunas.hcl   validates it, starts every plugin, calls Health
+#   lunas serve --config lunas.hcl   runs the bridge
+#
+# Secrets never live in this file: env("NAME") reads them from the
+# environment (an unset variable is an error naming this file and line).
+
+# Public listener: POST /webhooks/{name} and GET /healthz only. Put it
+# behind your TLS terminator; register https://your-host/webhooks/moota in
+# Moota's webhook settings.
+listen = "0.0.0.0:8080"
+
+# Operators' listener: asynqmon at /monitoring, Prometheus /metrics,
+# /readyz and the admin API (/api/review). A login is required unless it
+# listens on loopback only.
+admin {
+  listen   = "127.0.0.1:9090"
+  username = "ops"
+  password = env("LUNAS_ADMIN_PASSWORD")
+}
+
+# Redis holds the queue (every mutation, 14 days), the review inbox and the
+# delivery audit stream. Use a Redis that persists (appendonly yes):
+# require_persistence refuses to start on one that keeps nothing.
+redis {
+  addr                = "127.0.0.1:6379"
+  # url               = "redis://:password@redis.internal:6379/0"
+  # sentinel {
+  #   master_name = "lunas"
+  #   addrs       = ["10.0.0.11:26379", "10.0.0.12:26379", "10.0.0.13:26379"]
+  # }
+  require_persistence = true
+}
+
+# How many mutations are processed at once (across all stores).
+worker {
+  concurrency = 10
+}
+
+# POST /webhooks/moota. The secret is the one you set on the webhook in
+# Moota; list two while rotating it.
+webhook "moota" {
+  secrets = [env("MOOTA_SECRET")]
+  # Moota's current webhook senders. Optional: the signature is the real
+  # control, and Moota publishes no authoritative list.
+  allowed_ips = ["103.236.201.178", "103.28.52.182"]
+  # Set when a proxy sits in front, so X-Forwarded-For is believed from it only.
+  trusted_proxies = []
+  # max_body_bytes = 1048576
+}
+
+# A WooCommerce store (plugins/woocommerce/README.md has the details).
+# Create the key in WooCommerce > Settings > Advanced > REST API > Add key,
+# with Read/Write permission.
+store "toko-budi" {
+  plugin   = "woocommerce"          # runs bin/lunas-plugin-woocommerce
+  # path   = "/opt/lunas/lunas-plugin-woocommerce"
+  # sha256 = "..."                  # pin the binary: sha256sum lunas-plugin-woocommerce
+  bank_ids = ["4Aqz9OmvWPV"]        # the Moota bank accounts that pay this store
+  match {
+    window = "168h"                 # orders placed in the last 7 days can be paid
+  }
+  timeout = "30s"                   # per plugin call
+  settings = {
+    base_url        = "https://tokobudi.id"
+    consumer_key    = env("WC_KEY")
+    consumer_secret = env("WC_SECRET")
+    auth            = "auto"        # Basic over HTTPS, OAuth 1.0a over plain HTTP
+    paid_status     = "processing"  # or "completed", or "auto"
+    payment_methods = ["bacs"]      # WooCommerce's Direct bank transfer
+    customer_note   = false         # true also emails the note to the customer
+  }
+}
+
+# A Shopify store (plugins/shopify/README.md): an app with read_orders and
+# write_orders, client-credentials tokens refreshed by the plugin.
+# store "toko-sari" {
+#   plugin   = "shopify"
+#   bank_ids = ["8Xyz1AbcDEF"]
+#   match {
+#     window = "168h"
+#   }
+#   settings = {
+#     shop          = "toko-sari.myshopify.com"
+#     client_id     = env("SHOPIFY_CLIENT_ID")
+#     client_secret = env("SHOPIFY_CLIENT_SECRET")
+#     # access_token = env("SHOPIFY_TOKEN")   # legacy shpat_ tokens instead
+#     gateways      = ["Bank Deposit"]
+#     tags          = ["lunas-paid"]
+#   }
+# }
+
+# A store built in-house that speaks Lunas' small HTTP contract
+# (plugins/custom/openapi.yaml, docs/custom-store/README.md).
+# store "toko-kita" {
+#   plugin   = "custom"
+#   bank_ids = ["2219812"]
+#   settings = {
+#     base_url = "https://tokokita.id"
+#     secret   = env("TOKO_KITA_LUNAS_SECRET")
+#   }
+# }

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+const benchSecret = "bench-secret-0123456789"
+
+// loadResult holds the latencies of one run.
+type loadResult struct {
+	lat     []time.Duration
+	errors  int
+	elapsed time.Duration
+}
+
+func (r loadResult) rps() float64 { return float64(len(r.lat)) / r.elapsed.Seconds() }
+
+func (r loadResult) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	i := int(float64(len(r.lat)-1) * p / 100)
+	return r.lat[i]
+}
+
+var runSeq atomic.Int64
+
+// payload returns a signed body of batch unique mutations.
+func payload(prefix string, n int64, batch int) []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i := range batch {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"account_number":"1234567890","date":"2025-01-15 10:21:07","description":"TRSF E-BANKING CR BENCH","note":"","amount":%d,"type":"CR","balance":2750123,"created_at":"2025-01-15 10:23:11","updated_at":"2025-01-15 10:23:11","mutation_id":"%s%dx%d","token":"t","bank_id":"4Aqz9OmvWPV","taggings":[]}`,
+			100000+i, prefix, n, i)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+func sign(body []byte) string {
+	mac := hmac.New(sha256.New, []byte(benchSecret))
+	mac.Write(body)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// drive sends signed payloads of batch mutations from conns connections for d.
+func drive(ctx context.Context, url, _ string, batch int, d time.Duration, conns int, name string) loadResult {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	prefix := name + strconv.FormatInt(runSeq.Add(1), 10) + "r"
+	var (
+		mu      sync.Mutex
+		all     []time.Duration
+		errs    int
+		counter atomic.Int64
+		wg      sync.WaitGroup
+	)
+	// Bodies are built before the clock starts so the generator spends its
+	// CPU on sending, not on formatting JSON.
+	const perConn = 4096
+	start := time.Now()
+	deadline := start.Add(d)
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var local []time.Duration
+			localErr := 0
+			bodies := make([][]byte, 0, 64)
+			sigs := make([]string, 0, 64)
+			for time.Now().Before(deadline) {
+				if len(bodies) == 0 {
+					for range min(64, perConn) {
+						body := payload(prefix, counter.Add(1), batch)
+						bodies = append(bodies, body)
+						sigs = append(sigs, sign(body))
+					}
+				}
+				body, sig := bodies[len(bodies)-1], sigs[len(sigs)-1]
+				bodies, sigs = bodies[:len(bodies)-1], sigs[:len(sigs)-1]
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Signature", sig)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					localErr++
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					localErr++
+					continue
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, local...)
+			errs += localErr
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(all)
+	return loadResult{lat: all, errors: errs, elapsed: elapsed}
+}
+
+func flushRedis(ctx context.Context, addr string, db int) error {
+	c := redis.NewClient(&redis.Options{Addr: addr, DB: db})
+	defer c.Close()
+	return c.FlushDB(ctx).Err()
+}

@@ -1,0 +1,128 @@
+// Command bench measures Lunas over loopback and prints one table:
+// webhook ingest (req/s, ack p50/p99/p99.9) for Lunas' receiver and for a
+// bare net/http + HMAC + asynq.Enqueue handler on the same Redis, with 1-
+// and 100-mutation payloads, and the plugin RPC round trip.
+//
+// It needs a redis-server (make bench starts a throwaway one and sets
+// LUNAS_TEST_REDIS_ADDR) and the binaries from make build (-bin).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"text/tabwriter"
+	"time"
+)
+
+func main() {
+	bin := flag.String("bin", "bin", "directory with lunas and lunas-plugin-* (make build)")
+	duration := flag.Duration("duration", 5*time.Second, "how long each ingest run lasts")
+	conns := flag.Int("conns", 32, "concurrent connections of the load generator")
+	rpcCalls := flag.Int("rpc-calls", 5000, "plugin round trips to time")
+	bare := flag.String("bare-listen", "", "internal: run the bare handler on this address")
+	redisAddr := flag.String("redis", os.Getenv("LUNAS_TEST_REDIS_ADDR"), "redis-server address")
+	flag.Parse()
+
+	if *bare != "" {
+		if err := runBare(*bare, *redisAddr); err != nil {
+			fmt.Fprintln(os.Stderr, "bare:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *redisAddr == "" {
+		fmt.Fprintln(os.Stderr, "bench: no redis (run it with `make bench`, or set LUNAS_TEST_REDIS_ADDR)")
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	absBin, _ := filepath.Abs(*bin)
+	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls int) error {
+	host, _ := os.Hostname()
+	fmt.Printf("Lunas benchmark — %s, %d CPUs, %s, %s per run, %d connections, redis-server %s\n\n",
+		host, runtime.NumCPU(), runtime.Version(), d, conns, redisAddr)
+
+	lunas, err := startLunasReceiver(bin, redisAddr)
+	if err != nil {
+		return err
+	}
+	defer lunas.stop()
+	bareSrv, err := startBare(redisAddr)
+	if err != nil {
+		return err
+	}
+	defer bareSrv.stop()
+
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "ingest\tmutations/req\treq/s\tmutations/s\tp50\tp99\tp99.9\terrors\t")
+	ratios := map[int]float64{}
+	for _, batch := range []int{1, 100} {
+		var results [2]loadResult
+		for i, target := range []*server{lunas, bareSrv} {
+			if err := flushRedis(ctx, redisAddr, target.db); err != nil {
+				return err
+			}
+			r := drive(ctx, target.url, benchSecret, batch, d, conns, target.name)
+			results[i] = r
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%s\t%s\t%s\t%d\t\n", target.name, batch, r.rps(), r.rps()*float64(batch),
+				fmtDur(r.pct(50)), fmtDur(r.pct(99)), fmtDur(r.pct(99.9)), r.errors)
+		}
+		ratios[batch] = results[0].rps() / results[1].rps()
+	}
+	tw.Flush()
+	fmt.Printf("\nratio lunas/bare: %.0f%% (1 mutation/req), %.0f%% (100 mutations/req)\n\n", ratios[1]*100, ratios[100]*100)
+
+	rpc, err := timeRPC(ctx, bin, redisAddr, rpcCalls)
+	if err != nil {
+		return err
+	}
+	tw = tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "plugin RPC (demo plugin, gRPC + AutoMTLS)\tcalls\tp50\tp99\t")
+	for _, r := range rpc {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", r.name, len(r.lat), fmtDur(r.pct(50)), fmtDur(r.pct(99)))
+	}
+	tw.Flush()
+	return nil
+}
+
+// server is a process under load.
+type server struct {
+	name string
+	url  string
+	db   int
+	cmd  *exec.Cmd
+}
+
+func (s *server) stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = s.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = s.cmd.Process.Kill()
+		}
+	}
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return fmt.Sprintf("%.2fs", d.Seconds())
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	default:
+		return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
+	}
+}
