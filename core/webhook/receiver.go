@@ -28,7 +28,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	MaxBodyBytes   int64          // default DefaultMaxBodyBytes
 	EnqueueTimeout time.Duration  // how long Redis may take for one request; default 3s (Moota waits ~5s)
-	Parallelism    int            // concurrent enqueues for a batch; default 16
+	Parallelism    int            // concurrent enqueues for a batch; default 4 (more only queues on the Redis pool)
 }
 
 // Receiver handles POST /webhooks/{name} for one webhook. It is safe for
@@ -59,7 +59,7 @@ func New(cfg Config, queue core.Queue, audit core.Auditor, log hclog.Logger, met
 		cfg.EnqueueTimeout = 3 * time.Second
 	}
 	if cfg.Parallelism <= 0 {
-		cfg.Parallelism = 16
+		cfg.Parallelism = 4
 	}
 	if log == nil {
 		log = hclog.NewNullLogger()

@@ -130,3 +130,70 @@ func flushRedis(ctx context.Context, addr string, db int) error {
 	defer c.Close()
 	return c.FlushDB(ctx).Err()
 }
+
+// driveRate sends single-mutation payloads at a fixed rate for d (open
+// loop) and measures each answer from the moment it was due, so a stall
+// shows up in the percentiles instead of slowing the sender down.
+func driveRate(ctx context.Context, url string, rate int, d time.Duration, maxInFlight int, name string) loadResult {
+	tr := &http.Transport{MaxIdleConnsPerHost: maxInFlight, MaxConnsPerHost: maxInFlight}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	prefix := name + strconv.FormatInt(runSeq.Add(1), 10) + "f"
+	total := int(float64(rate) * d.Seconds())
+	type job struct {
+		due  time.Time
+		body []byte
+		sig  string
+	}
+	jobs := make([]job, total)
+	for i := range jobs {
+		body := payload(prefix, int64(i), 1)
+		jobs[i] = job{body: body, sig: sign(body)}
+	}
+	ch := make(chan job, total)
+	var (
+		mu   sync.Mutex
+		all  = make([]time.Duration, 0, total)
+		errs int
+		wg   sync.WaitGroup
+	)
+	for range maxInFlight {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(j.body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Signature", j.sig)
+				resp, err := client.Do(req)
+				ok := err == nil && resp.StatusCode == http.StatusOK
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				lat := time.Since(j.due)
+				mu.Lock()
+				if ok {
+					all = append(all, lat)
+				} else {
+					errs++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	start := time.Now()
+	interval := time.Second / time.Duration(rate)
+	for i := range jobs {
+		due := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(due); wait > 0 {
+			time.Sleep(wait)
+		}
+		jobs[i].due = due
+		ch <- jobs[i]
+	}
+	close(ch)
+	wg.Wait()
+	slices.Sort(all)
+	return loadResult{lat: all, errors: errs, elapsed: time.Since(start)}
+}

@@ -24,6 +24,7 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long each ingest run lasts")
 	conns := flag.Int("conns", 32, "concurrent connections of the load generator")
 	rpcCalls := flag.Int("rpc-calls", 5000, "plugin round trips to time")
+	rate := flag.Int("rate", 2000, "webhooks per second for the fixed-rate run")
 	bare := flag.String("bare-listen", "", "internal: run the bare handler on this address")
 	redisAddr := flag.String("redis", os.Getenv("LUNAS_TEST_REDIS_ADDR"), "redis-server address")
 	flag.Parse()
@@ -41,13 +42,13 @@ func main() {
 	}
 	ctx := context.Background()
 	absBin, _ := filepath.Abs(*bin)
-	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls); err != nil {
+	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls, *rate); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls int) error {
+func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls, rate int) error {
 	host, _ := os.Hostname()
 	fmt.Printf("Lunas benchmark — %s, %d CPUs, %s, %s per run, %d connections, redis-server %s\n\n",
 		host, runtime.NumCPU(), runtime.Version(), d, conns, redisAddr)
@@ -80,7 +81,20 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 		ratios[batch] = results[0].rps() / results[1].rps()
 	}
 	tw.Flush()
-	fmt.Printf("\nratio lunas/bare: %.0f%% (1 mutation/req), %.0f%% (100 mutations/req)\n\n", ratios[1]*100, ratios[100]*100)
+	fmt.Printf("\nratio lunas/bare: %.0f%% (1 mutation/req), %.0f%% (100 mutations/req; bare enqueues one by one, lunas 4 at a time)\n\n", ratios[1]*100, ratios[100]*100)
+
+	tw = tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "fixed rate (open loop, 1 mutation/req)\ttarget/s\tachieved/s\tp50\tp99\tp99.9\terrors\t\n")
+	for _, target := range []*server{lunas, bareSrv} {
+		if err := flushRedis(ctx, redisAddr, target.db); err != nil {
+			return err
+		}
+		r := driveRate(ctx, target.url, rate, d, 256, target.name)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%d\t\n", target.name, rate, float64(len(r.lat))/r.elapsed.Seconds(),
+			fmtDur(r.pct(50)), fmtDur(r.pct(99)), fmtDur(r.pct(99.9)), r.errors)
+	}
+	tw.Flush()
+	fmt.Println()
 
 	rpc, err := timeRPC(ctx, bin, redisAddr, rpcCalls)
 	if err != nil {
