@@ -1,8 +1,0 @@
-package main
-
-import (
-	"errors"
-	"io"
-)
-
-func runPlugin(args []string, stdout, stderr io.Writer) error { return errors.New("pending") }

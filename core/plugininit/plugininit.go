@@ -1,0 +1,122 @@
+// Package plugininit writes the skeleton of a new Lunas store plugin: a
+// main package that builds as it is, implements sdk.Store over an in-memory
+// order book, validates its settings and passes the conformance suite.
+// `lunas plugin init NAME` is its command-line face.
+package plugininit
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"go/format"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+)
+
+//go:embed templates/*.tmpl
+var templates embed.FS
+
+// files maps each template to the file it becomes.
+var files = []struct{ template, name string }{
+	{"main.go.tmpl", "main.go"},
+	{"store.go.tmpl", "store.go"},
+	{"store_test.go.tmpl", "store_test.go"},
+	{"README.md.tmpl", "README.md"},
+}
+
+// ErrName is returned (wrapped) by Write for a name that cannot be a plugin name.
+var ErrName = errors.New("invalid plugin name")
+
+// nameRE is what a plugin name may be: it becomes part of a file name
+// (lunas-plugin-NAME) and the value of plugin = "NAME" in lunas.hcl.
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+const maxNameLen = 40
+
+// data is what the templates see.
+type data struct {
+	Name      string // "my-shop"
+	Binary    string // "lunas-plugin-my-shop"
+	EnvPrefix string // "MY_SHOP", for env() examples
+}
+
+// ValidateName reports whether name can name a plugin: lowercase letters,
+// digits and single dashes, starting with a letter, at most 40 characters.
+func ValidateName(name string) error {
+	if len(name) > maxNameLen || !nameRE.MatchString(name) {
+		return fmt.Errorf("%w %q: use lowercase letters, digits and single dashes, starting with a letter (at most %d characters), e.g. \"my-shop\"",
+			ErrName, name, maxNameLen)
+	}
+	return nil
+}
+
+// Write writes the skeleton of plugin name into dir, creating dir if
+// needed. It refuses to overwrite: if any of the files already exists,
+// nothing is written and the error names it.
+func Write(dir, name string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	d := data{Name: name, Binary: "lunas-plugin-" + name, EnvPrefix: strings.ToUpper(strings.ReplaceAll(name, "-", "_"))}
+	rendered := make(map[string][]byte, len(files))
+	for _, f := range files {
+		out, err := render(f.template, f.name, d)
+		if err != nil {
+			return err
+		}
+		rendered[f.name] = out
+		if _, err := os.Stat(filepath.Join(dir, f.name)); err == nil {
+			return fmt.Errorf("plugin init: %s already exists; choose an empty directory", filepath.Join(dir, f.name))
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("plugin init: %w", err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("plugin init: %w", err)
+	}
+	for _, f := range files {
+		if err := writeNew(filepath.Join(dir, f.name), rendered[f.name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// render executes one template; Go files are also gofmt-ed, which doubles
+// as a syntax check of the template.
+func render(tmplName, fileName string, d data) ([]byte, error) {
+	t, err := template.ParseFS(templates, "templates/"+tmplName)
+	if err != nil {
+		return nil, fmt.Errorf("plugin init: template %s: %w", tmplName, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, d); err != nil {
+		return nil, fmt.Errorf("plugin init: template %s: %w", tmplName, err)
+	}
+	if !strings.HasSuffix(fileName, ".go") {
+		return buf.Bytes(), nil
+	}
+	src, err := format.Source(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("plugin init: %s is not valid Go: %w", fileName, err)
+	}
+	return src, nil
+}
+
+// writeNew creates path with content, failing if it exists.
+func writeNew(path string, content []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("plugin init: %w", err)
+	}
+	if _, err := f.Write(content); err != nil {
+		f.Close()
+		return fmt.Errorf("plugin init: write %s: %w", path, err)
+	}
+	return f.Close()
+}
