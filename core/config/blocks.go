@@ -12,6 +12,7 @@ var (
 			{Type: "admin"}, {Type: "redis"}, {Type: "worker"},
 			{Type: "webhook", LabelNames: []string{"name"}},
 			{Type: "store", LabelNames: []string{"name"}},
+			{Type: "moota"}, {Type: "review"}, {Type: "reversal"},
 		},
 	}
 	adminSchema = &hcl.BodySchema{
@@ -78,6 +79,7 @@ func (d *decoder) config(body hcl.Body, filename string) *Config {
 		c.Stores = append(c.Stores, s)
 		c.src.stores = append(c.src.stores, p)
 	}
+	d.lifecycle(blocks, c)
 	return c
 }
 

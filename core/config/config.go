@@ -40,6 +40,12 @@ type Config struct {
 	Webhooks []Webhook
 	// Stores are the `store "NAME"` blocks, in file order; at least one.
 	Stores []Store
+	// Moota is the optional `moota` block (API v2: reconciliation, write-back); nil when absent.
+	Moota *Moota
+	// Review tunes the review inbox (re-checks of unmatched payments, notifications).
+	Review Review
+	// Reversal tunes how bank reversals of paying credits are recognised.
+	Reversal Reversal
 
 	src *source // where each part was written; nil for a Config built in code
 }

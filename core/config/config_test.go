@@ -104,6 +104,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
+			withLifecycleDefaults(tt.want)
 			got := load(t, tt.file)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Load(%s):\n got %+v\nwant %+v", tt.file, got, tt.want)
@@ -149,5 +150,16 @@ func TestStoreForBank(t *testing.T) {
 	c.Stores = c.Stores[1:]
 	if got, ok := c.StoreForBank("unknown"); ok || got != nil {
 		t.Errorf("StoreForBank(unknown) without a \"*\" store = %v, %v; want nil, false", got, ok)
+	}
+}
+
+// withLifecycleDefaults fills in what Parse sets when a file has no review
+// or reversal block.
+func withLifecycleDefaults(c *Config) {
+	if c.Review.Recheck == nil {
+		c.Review.Recheck = DefaultRecheck
+	}
+	if c.Reversal.Window == 0 {
+		c.Reversal = Reversal{Window: DefaultReversalWindow, Patterns: DefaultReversalPatterns}
 	}
 }

@@ -7,6 +7,7 @@ import "github.com/hashicorp/hcl/v2"
 // and its errors carry no position.
 type source struct {
 	root, admin, redis, sentinel, worker place
+	moota, review, reversal              place
 	webhooks, stores                     []place
 }
 

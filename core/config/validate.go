@@ -28,6 +28,7 @@ func (c *Config) Validate() error {
 	}
 	validateWebhooks(v, c.Webhooks, src)
 	validateStores(v, c.Stores, src)
+	validateLifecycle(v, c, src)
 	return joinSorted(v.errs)
 }
 
