@@ -34,8 +34,10 @@ type Config struct {
 	// Redis answers /readyz's PING. Nil means a client made from RedisOpt,
 	// which Close closes.
 	Redis redis.UniversalClient
-	// Review lists review records for GET /api/review. Nil leaves the route out.
-	Review ReviewLister
+	// Review is the review inbox behind /api/review. Nil leaves the routes out.
+	Review Inbox
+	// Replayer runs archived tasks again (POST /api/replay). Nil leaves the route out.
+	Replayer Replayer
 	// Registry is what /metrics exposes. Nil means a new registry with the
 	// Go runtime and process collectors.
 	Registry *prometheus.Registry

@@ -2,18 +2,29 @@ package ops
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/lunas-dev/lunas/core"
 )
 
-// ReviewLister lists the review records (mutations a person has to look at:
-// unmatched, ambiguous, refused), newest first. The review store implements it.
-type ReviewLister interface {
-	// ListReview returns at most limit records, each marshalled to JSON as is.
-	ListReview(ctx context.Context, limit int) ([]any, error)
+// Inbox is the review inbox the admin API serves. queue.Inbox implements it.
+type Inbox interface {
+	List(ctx context.Context, f core.ReviewFilter) ([]core.ReviewItem, error)
+	Get(ctx context.Context, id string) (core.ReviewItem, error)
+	Resolve(ctx context.Context, id, orderNumber, actor string) (core.ReviewItem, error)
+	Dismiss(ctx context.Context, id, reason, actor string) (core.ReviewItem, error)
+}
+
+// Replayer runs archived tasks again. queue.Replayer implements it.
+type Replayer interface {
+	Replay(ctx context.Context, req core.ReplayRequest) (int, error)
 }
 
 // Limits of GET /api/review?limit=N.
@@ -22,34 +33,155 @@ const (
 	MaxReviewLimit     = 1000
 )
 
-// reviewList answers GET /api/review?limit=N with {"items":[...]}.
-type reviewList struct {
-	lister ReviewLister
-	log    hclog.Logger
+// reviewAPI serves the review inbox:
+//
+//	GET  /api/review?status=&reason=&store=&limit=  {"items":[...]}
+//	GET  /api/review/{id}
+//	POST /api/review/{id}/resolve  {"order":"1042"}
+//	POST /api/review/{id}/dismiss  {"reason":"customer refunded by hand"}
+//
+// The actor recorded for an action is the admin login, plus the name a
+// client gives in X-Lunas-Actor (the CLI sends the operator's user name).
+type reviewAPI struct {
+	inbox Inbox
+	log   hclog.Logger
 }
 
 type reviewBody struct {
-	Items []any `json:"items"`
+	Items []core.ReviewItem `json:"items"`
 }
 
-func (h reviewList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	limit := DefaultReviewLimit
-	if s := r.URL.Query().Get("limit"); s != "" {
+func (h reviewAPI) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := core.ReviewFilter{Status: core.ReviewStatus(q.Get("status")), Reason: core.ReviewReason(q.Get("reason")), Store: q.Get("store"), Limit: DefaultReviewLimit}
+	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxReviewLimit {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("limit must be a whole number from 1 to %d", MaxReviewLimit))
 			return
 		}
-		limit = n
+		f.Limit = n
 	}
-	items, err := h.lister.ListReview(r.Context(), limit)
+	switch f.Status {
+	case "", core.ReviewOpen, core.ReviewResolved, core.ReviewDismissed:
+	default:
+		writeError(w, http.StatusBadRequest, "status must be open, resolved or dismissed")
+		return
+	}
+	items, err := h.inbox.List(r.Context(), f)
 	if err != nil {
-		h.log.Error("list review records", "error", err)
-		writeError(w, http.StatusInternalServerError, "could not list the review records; see the server log")
+		h.fail(w, "list review items", err)
 		return
 	}
 	if items == nil {
-		items = []any{}
+		items = []core.ReviewItem{}
 	}
 	writeJSON(w, http.StatusOK, reviewBody{Items: items})
+}
+
+func (h reviewAPI) get(w http.ResponseWriter, r *http.Request) {
+	item, err := h.inbox.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, "get review item", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, item)
+}
+
+func (h reviewAPI) resolve(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Order string `json:"order"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	item, err := h.inbox.Resolve(r.Context(), r.PathValue("id"), body.Order, actor(r))
+	if err != nil {
+		h.fail(w, "resolve review item", err)
+		return
+	}
+	h.log.Info("review item resolved", "id", item.ID, "order", body.Order, "actor", actor(r))
+	writeJSON(w, http.StatusOK, item)
+}
+
+func (h reviewAPI) dismiss(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	item, err := h.inbox.Dismiss(r.Context(), r.PathValue("id"), body.Reason, actor(r))
+	if err != nil {
+		h.fail(w, "dismiss review item", err)
+		return
+	}
+	h.log.Info("review item dismissed", "id", item.ID, "actor", actor(r))
+	writeJSON(w, http.StatusOK, item)
+}
+
+// replayAPI serves POST /api/replay {"queue":"store:x","task_id":"..."} or
+// {"queue":"store:x","state":"archived"}.
+type replayAPI struct {
+	replayer Replayer
+	log      hclog.Logger
+}
+
+func (h replayAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var req core.ReplayRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	n, err := h.replayer.Replay(r.Context(), req)
+	if err != nil {
+		(reviewAPI{log: h.log}).fail(w, "replay", err)
+		return
+	}
+	h.log.Info("tasks replayed", "queue", req.Queue, "state", req.State, "task_id", req.TaskID, "count", n, "actor", actor(r))
+	writeJSON(w, http.StatusOK, map[string]int{"replayed": n})
+}
+
+// fail maps the inbox's errors to status codes with their message.
+func (h reviewAPI) fail(w http.ResponseWriter, what string, err error) {
+	switch {
+	case errors.Is(err, core.ErrNotFound):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, core.ErrConflict):
+		writeError(w, http.StatusConflict, err.Error())
+	case errors.Is(err, core.ErrRefused):
+		writeError(w, http.StatusUnprocessableEntity, err.Error())
+	case errors.Is(err, core.ErrInvalid):
+		writeError(w, http.StatusBadRequest, err.Error())
+	default:
+		h.log.Error(what, "error", err)
+		writeError(w, http.StatusBadGateway, what+": "+err.Error())
+	}
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "request body must be a JSON object: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// actor names who acted: the admin login and the client's X-Lunas-Actor.
+func actor(r *http.Request) string {
+	user, _, _ := r.BasicAuth()
+	client := r.Header.Get("X-Lunas-Actor")
+	if len(client) > 100 {
+		client = client[:100]
+	}
+	switch {
+	case user != "" && client != "":
+		return user + " (" + client + ")"
+	case user != "":
+		return user
+	case client != "":
+		return client + " (no admin login)"
+	}
+	return "admin (no login, loopback)"
 }

@@ -19,7 +19,14 @@ func routes(cfg Config, monitor http.Handler) *http.ServeMux {
 	}))
 	mux.Handle("GET /readyz", readiness{redis: cfg.Redis, ready: cfg.Ready})
 	if cfg.Review != nil {
-		mux.Handle("GET /api/review", reviewList{lister: cfg.Review, log: cfg.Logger})
+		api := reviewAPI{inbox: cfg.Review, log: cfg.Logger}
+		mux.HandleFunc("GET /api/review", api.list)
+		mux.HandleFunc("GET /api/review/{id}", api.get)
+		mux.HandleFunc("POST /api/review/{id}/resolve", api.resolve)
+		mux.HandleFunc("POST /api/review/{id}/dismiss", api.dismiss)
+	}
+	if cfg.Replayer != nil {
+		mux.Handle("POST /api/replay", replayAPI{replayer: cfg.Replayer, log: cfg.Logger})
 	}
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, MonitoringPath+"/", http.StatusFound)

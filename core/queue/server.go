@@ -11,6 +11,7 @@ import (
 // ServerConfig configures the Asynq server that runs the Worker.
 type ServerConfig struct {
 	Stores      []string // store names; each gets its queue (StoreQueue)
+	Extra       []string // more queues to consume (OpsQueue, the Moota queue)
 	Concurrency int      // default 10
 	Logger      hclog.Logger
 }
@@ -27,6 +28,9 @@ func NewServer(redis asynq.RedisConnOpt, cfg ServerConfig) *asynq.Server {
 	queues := map[string]int{UnroutedQueue: 1}
 	for _, s := range cfg.Stores {
 		queues[StoreQueue(s)] = 2
+	}
+	for _, q := range cfg.Extra {
+		queues[q] = 1
 	}
 	log := cfg.Logger.Named("asynq")
 	return asynq.NewServer(redis, asynq.Config{

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"time"
 
@@ -46,6 +47,8 @@ type App struct {
 
 	rdb      redis.UniversalClient
 	client   *asynq.Client
+	worker   *queue.Worker
+	insp     *asynq.Inspector
 	auditor  *queue.Auditor
 	plugins  map[string]*pluginhost.Plugin
 	server   *asynq.Server
@@ -90,6 +93,9 @@ func (a *App) Open(ctx context.Context) (err error) {
 		}
 	}
 	review := queue.NewReviewStore(rdb)
+	a.client = asynq.NewClient(aopt)
+	a.insp = asynq.NewInspector(aopt)
+	a.registry.MustRegister(queue.QueueCollector{Inspector: a.insp})
 
 	if a.Role == RoleAll || a.Role == RoleWorker {
 		if err := a.startWorker(ctx, aopt, review); err != nil {
@@ -98,7 +104,7 @@ func (a *App) Open(ctx context.Context) (err error) {
 	}
 	public := http.NewServeMux()
 	if a.Role == RoleAll || a.Role == RoleReceiver {
-		router, err := a.receivers(aopt)
+		router, err := a.receivers()
 		if err != nil {
 			return err
 		}
@@ -112,11 +118,15 @@ func (a *App) Open(ctx context.Context) (err error) {
 	if a.PublicMux != nil {
 		a.PublicMux(public)
 	}
-	a.admin, err = ops.NewHandler(ops.Config{
+	opsCfg := ops.Config{
 		Username: a.Config.Admin.Username, Password: a.Config.Admin.Password,
-		RedisOpt: aopt, Redis: rdb, Review: reviewLister{review}, Registry: a.registry,
+		RedisOpt: aopt, Redis: rdb, Registry: a.registry, Replayer: &queue.Replayer{Inspector: a.insp},
 		Ready: a.ready, Logger: a.Logger,
-	})
+	}
+	// Resolving applies payments, which needs the plugins: on a receiver-only
+	// process (no worker) the inbox lists and dismisses but cannot resolve.
+	opsCfg.Review = &queue.Inbox{Store: review, Worker: a.worker}
+	a.admin, err = ops.NewHandler(opsCfg)
 	if err != nil {
 		return err
 	}
@@ -130,8 +140,7 @@ func (a *App) Open(ctx context.Context) (err error) {
 	return nil
 }
 
-func (a *App) receivers(aopt asynq.RedisConnOpt) (http.Handler, error) {
-	a.client = asynq.NewClient(aopt)
+func (a *App) receivers() (http.Handler, error) {
 	a.auditor = queue.NewAuditor(a.rdb, a.Logger)
 	producer := queue.NewProducer(a.client, queue.ProducerConfig{Route: func(bankID string) string {
 		if s, ok := a.Config.StoreForBank(bankID); ok {
@@ -182,12 +191,53 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 		routes.byStore[s.Name] = queue.Route{Name: s.Name, Store: p, Window: s.Window, Timeout: s.Timeout}
 		names = append(names, s.Name)
 	}
-	worker := queue.NewWorker(routes, review, a.Logger, queue.NewWorkerMetrics(a.registry))
-	a.server = queue.NewServer(aopt, queue.ServerConfig{Stores: names, Concurrency: a.Config.Worker.Concurrency, Logger: a.Logger})
-	if err := a.server.Start(worker); err != nil {
+	patterns, err := compilePatterns(a.Config.Reversal.Patterns)
+	if err != nil {
+		return err
+	}
+	wcfg := queue.WorkerConfig{
+		Routes: routes, Review: review, Redis: a.rdb,
+		Recheck: a.Config.Review.Recheck, ReversalWindow: a.Config.Reversal.Window, ReversalPatterns: patterns,
+		Logger: a.Logger, Metrics: queue.NewWorkerMetrics(a.registry),
+	}
+	mux := asynq.NewServeMux()
+	extra := []string{queue.OpsQueue}
+	if a.Config.Review.NotifyURL != "" {
+		mux.Handle(queue.TypeNotify, &queue.Notifier{URL: a.Config.Review.NotifyURL})
+		wcfg.OnReview = func(ctx context.Context, item core.ReviewItem) error {
+			task, opts := queue.NewNotifyTask(item)
+			return a.enqueue(ctx, task, opts...)
+		}
+	}
+	a.mootaHandlers(mux, &wcfg, &extra)
+	a.worker = queue.NewWorker(wcfg)
+	mux.Handle(queue.TypeMutation, a.worker)
+	a.server = queue.NewServer(aopt, queue.ServerConfig{Stores: names, Extra: extra, Concurrency: a.Config.Worker.Concurrency, Logger: a.Logger})
+	if err := a.server.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	return nil
+}
+
+// enqueue adds a housekeeping task; a TaskID conflict means it is there already.
+func (a *App) enqueue(ctx context.Context, task *asynq.Task, opts ...asynq.Option) error {
+	_, err := a.client.EnqueueContext(ctx, task, opts...)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
+	}
+	return err
+}
+
+func compilePatterns(ps []string) ([]*regexp.Regexp, error) {
+	out := make([]*regexp.Regexp, 0, len(ps))
+	for _, p := range ps {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("reversal pattern %q: %w", p, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
 }
 
 // listen binds addr and serves h in the background.
@@ -252,6 +302,9 @@ func (a *App) Close() {
 	if a.client != nil {
 		_ = a.client.Close()
 	}
+	if a.insp != nil {
+		_ = a.insp.Close()
+	}
 	if a.rdb != nil {
 		_ = a.rdb.Close()
 	}
@@ -270,19 +323,4 @@ func (r routeTable) ForBank(bankID string) (queue.Route, bool) {
 	}
 	route, ok := r.byStore[s.Name]
 	return route, ok
-}
-
-// reviewLister adapts the review store to the admin API.
-type reviewLister struct{ s core.ReviewStore }
-
-func (l reviewLister) ListReview(ctx context.Context, limit int) ([]any, error) {
-	items, err := l.s.ListReview(ctx, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]any, len(items))
-	for i := range items {
-		out[i] = items[i]
-	}
-	return out, nil
 }

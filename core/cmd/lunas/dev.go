@@ -55,6 +55,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Webhooks: []config.Webhook{{Name: "moota", Secrets: []string{*secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
 		Stores: []config.Store{{Name: "demo", Plugin: "demo", BankIDs: []string{config.AnyBank},
 			Window: config.DefaultWindow, Timeout: config.DefaultTimeout, Settings: settings}},
+		Review:   config.Review{Recheck: config.DefaultRecheck},
+		Reversal: config.Reversal{Window: config.DefaultReversalWindow, Patterns: config.DefaultReversalPatterns},
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
