@@ -29,7 +29,7 @@ type spine struct {
 	ns    string
 }
 
-func startSpine(t *testing.T, r testutil.Redis, orders []demostore.Order) *spine {
+func startSpine(t *testing.T, r testutil.Redis, orders []demostore.Order, extraHCL ...string) *spine {
 	t.Helper()
 	dir := t.TempDir()
 	b, _ := json.Marshal(orders)
@@ -38,7 +38,7 @@ func startSpine(t *testing.T, r testutil.Redis, orders []demostore.Order) *spine
 		t.Fatal(err)
 	}
 	ns := "lunas:demo:e2e"
-	l := testutil.StartLunas(t, testutil.LunasOptions{Redis: r, Stores: fmt.Sprintf(`
+	l := testutil.StartLunas(t, testutil.LunasOptions{Redis: r, Extra: strings.Join(extraHCL, "\n"), Stores: fmt.Sprintf(`
 store "demo" {
   plugin   = "demo"
   bank_ids = ["*"]

@@ -6,6 +6,8 @@
 //	lunas send --url URL --secret S FILE
 //	lunas sign --secret S FILE
 //	lunas check --config lunas.hcl
+//	lunas review list|show|resolve|dismiss
+//	lunas replay --queue Q [--id TASK]
 //	lunas plugin init NAME
 //	lunas version
 package main
@@ -32,6 +34,8 @@ Usage:
   lunas send    --url URL --secret S FILE                        sign a payload as Moota does and POST it
   lunas sign    --secret S FILE                                  print the Signature of a payload
   lunas check   --config lunas.hcl                               validate the config, start each plugin, call Health
+  lunas review  list|show|resolve|dismiss ...                     the review inbox (ambiguous, unmatched, refused payments)
+  lunas replay  --queue Q [--id TASK | --state archived]          run archived tasks again
   lunas plugin init NAME [--dir DIR]                             write a new store plugin skeleton
   lunas version                                                  print the version
 `
@@ -86,6 +90,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCheck(ctx, rest, stdout, stderr)
 	case "plugin":
 		return runPlugin(rest, stdout, stderr)
+	case "review":
+		return runReview(ctx, rest, stdout, stderr)
+	case "replay":
+		return runReplay(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "lunas", Version)
 		return nil
