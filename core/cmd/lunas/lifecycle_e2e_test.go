@@ -7,7 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -234,6 +237,20 @@ review {
 			"lunas_webhook_ack_seconds_bucket", "lunas_plugin_rpc_seconds_bucket", "lunas_mutation_to_paid_seconds_bucket", `lunas_review_items_created_total{reason="ambiguous"} 1`} {
 			if !strings.Contains(string(b), want) {
 				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+		// Every series the Grafana dashboard queries exists.
+		dash, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "examples", "grafana", "lunas-dashboard.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := regexp.MustCompile(`lunas_[a-z_]+`).FindAllString(string(dash), -1)
+		if len(names) < 8 {
+			t.Fatalf("dashboard names only %d series", len(names))
+		}
+		for _, n := range names {
+			if !strings.Contains(string(b), n) {
+				t.Errorf("the dashboard queries %s, which /metrics does not expose", n)
 			}
 		}
 	})
