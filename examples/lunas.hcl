@@ -50,6 +50,38 @@ webhook "moota" {
   # max_body_bytes = 1048576
 }
 
+# The review inbox: payments a person must decide (ambiguous, unmatched,
+# refused, reversed). `lunas review list` shows them; `lunas review resolve
+# ID --order NUMBER` pays the chosen order, `lunas review dismiss ID
+# --reason TEXT` closes one. Unmatched payments are looked at again first,
+# for orders that reach the store after the transfer.
+review {
+  recheck    = ["5m", "30m", "2h"]
+  # A Slack-compatible incoming webhook told about every new item (optional).
+  # notify_url = env("LUNAS_REVIEW_WEBHOOK")
+}
+
+# Bank reversals: a debit that returns an earlier credit (same account, same
+# amount, a reversal narrative, within the window) puts the order it paid
+# back (WooCommerce: on-hold with a note; Shopify: note and tag) and always
+# creates a review item.
+reversal {
+  window = "720h"
+  # patterns = ["(?i)\\brevers", "(?i)\\bkoreksi\\b", "(?i)\\bretur"]   # the defaults cover the usual Indonesian narratives
+}
+
+# Moota's API v2 (optional): reconciliation lists recent mutations and
+# queues the ones whose webhook never arrived (deduplicated, so nothing is
+# paid twice); write-back tags each paying mutation with its order.
+# `lunas reconcile --config lunas.hcl --since 48h` runs it on demand.
+# moota {
+#   api_token       = env("MOOTA_TOKEN")
+#   base_url        = "https://app.moota.co/api/v2"
+#   reconcile_every = "30m"
+#   lookback        = "48h"
+#   writeback       = true
+# }
+
 # A WooCommerce store (plugins/woocommerce/README.md has the details).
 # Create the key in WooCommerce > Settings > Advanced > REST API > Add key,
 # with Read/Write permission.
