@@ -19,6 +19,13 @@ import (
 	"time"
 )
 
+// The end-to-end run: enough payments for stable percentiles, at a rate a
+// busy merchant group never reaches.
+const (
+	pipelineN    = 2000
+	pipelineRate = 200
+)
+
 func main() {
 	bin := flag.String("bin", "bin", "directory with lunas and lunas-plugin-* (make build)")
 	duration := flag.Duration("duration", 5*time.Second, "how long each ingest run lasts")
@@ -95,6 +102,15 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 	}
 	tw.Flush()
 	fmt.Println()
+
+	pipe, err := runPipeline(ctx, bin, redisAddr, pipelineN, pipelineRate)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("mutation received → order paid (lunas serve + demo plugin, %d payments at %d/s): p50 %s  p99 %s  (%d of %d paid)\n",
+		pipe.sent, pipelineRate, fmtDur(loadResult{lat: pipe.toPaid}.pct(50)), fmtDur(loadResult{lat: pipe.toPaid}.pct(99)), pipe.paid, pipe.sent)
+	fmt.Printf("peak RSS under that load: lunas %.1f MiB, demo plugin %.1f MiB\n", float64(pipe.lunasRSS)/1024, float64(pipe.pluginRSS)/1024)
+	fmt.Printf("Redis memory per retained mutation (task + delivery record + match, 14-day retention): %.0f bytes\n\n", pipe.redisPerMut)
 
 	rpc, err := timeRPC(ctx, bin, redisAddr, rpcCalls)
 	if err != nil {

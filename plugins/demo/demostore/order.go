@@ -39,13 +39,49 @@ type stored struct {
 // Key is the Redis hash holding the orders of namespace ns.
 func Key(ns string) string { return ns + ":orders" }
 
+// amountKey indexes order ids by amount, as a real store's database would.
+func amountKey(ns string, a sdk.Amount) string { return ns + ":amount:" + a.String() }
+
 // Put writes o (replacing an order with the same ID).
 func Put(ctx context.Context, rdb redis.UniversalClient, ns string, o Order) error {
 	b, err := marshalStored(o)
 	if err != nil {
 		return err
 	}
-	return rdb.HSet(ctx, Key(ns), o.ID, b).Err()
+	_, err = rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, Key(ns), o.ID, b)
+		p.SAdd(ctx, amountKey(ns, o.Amount), o.ID)
+		return nil
+	})
+	return err
+}
+
+// ByAmount returns the orders of exactly amount a (via the amount index).
+func ByAmount(ctx context.Context, rdb redis.UniversalClient, ns string, a sdk.Amount) ([]Order, error) {
+	ids, err := rdb.SMembers(ctx, amountKey(ns, a)).Result()
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	vals, err := rdb.HMGet(ctx, Key(ns), ids...).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Order, 0, len(vals))
+	for i, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		var st stored
+		if err := json.Unmarshal([]byte(s), &st); err != nil {
+			return nil, fmt.Errorf("order %s: %w", ids[i], err)
+		}
+		st.Order.Writes = st.Writes
+		if st.Amount == a {
+			out = append(out, st.Order)
+		}
+	}
+	return out, nil
 }
 
 // Get reads one order; ok is false when it does not exist.
@@ -121,6 +157,9 @@ func Seed(ctx context.Context, rdb redis.UniversalClient, ns, file string) (int,
 		}
 		ok, err := rdb.HSetNX(ctx, Key(ns), o.ID, raw).Result()
 		if err != nil {
+			return added, err
+		}
+		if err := rdb.SAdd(ctx, amountKey(ns, o.Amount), o.ID).Err(); err != nil {
 			return added, err
 		}
 		if ok {

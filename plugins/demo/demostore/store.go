@@ -100,7 +100,12 @@ func (s *Store) FindOpenOrders(ctx context.Context, req *sdk.FindOpenOrdersReque
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	all, err := List(ctx, rdb, set.Namespace)
+	var all []Order
+	if req.Amount != 0 {
+		all, err = ByAmount(ctx, rdb, set.Namespace, req.Amount)
+	} else {
+		all, err = List(ctx, rdb, set.Namespace)
+	}
 	if err != nil {
 		return nil, sdk.Retryable(err, 0)
 	}

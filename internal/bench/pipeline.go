@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lunas-dev/lunas/plugins/demo/demostore"
+	"github.com/lunas-dev/lunas/sdk"
+)
+
+const pipelineDB = 4
+
+// pipelineResult is what one end-to-end run measured.
+type pipelineResult struct {
+	toPaid          []time.Duration
+	lunasRSS        int64 // peak KiB
+	pluginRSS       int64 // peak KiB
+	redisPerMut     float64
+	sent, paid      int
+	lunasPID, plPID int
+}
+
+// runPipeline starts `lunas serve` (receiver and worker) with the demo
+// plugin, pays n seeded orders at rate/s, and measures webhook sent → order
+// paid (the plugin stamps paid_at), peak RSS of lunas and the plugin, and
+// Redis memory per retained mutation.
+func runPipeline(ctx context.Context, bin, redisAddr string, n, rate int) (*pipelineResult, error) {
+	if err := flushRedis(ctx, redisAddr, pipelineDB); err != nil {
+		return nil, err
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr, DB: pipelineDB})
+	defer rdb.Close()
+	const ns = "bench:pipeline"
+	for i := range n {
+		o := demostore.Order{ID: strconv.Itoa(100000 + i), Number: strconv.Itoa(100000 + i), Status: "on-hold",
+			Amount: sdk.Rupiah(int64(200000 + i)), Currency: "IDR", CreatedAt: time.Now().UTC()}
+		if err := demostore.Put(ctx, rdb, ns, o); err != nil {
+			return nil, err
+		}
+	}
+	public, _ := freeAddr()
+	admin, _ := freeAddr()
+	dir, err := os.MkdirTemp("", "lunas-bench-pipeline-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	cfg := fmt.Sprintf(`listen = %q
+admin {
+  listen = %q
+}
+redis {
+  addr = %q
+  db   = %d
+}
+worker {
+  concurrency = 20
+}
+webhook "moota" {
+  secrets = [%q]
+}
+store "bench" {
+  plugin   = "demo"
+  bank_ids = ["*"]
+  settings = {
+    redis_addr = %q
+    redis_db   = %d
+    namespace  = %q
+  }
+}
+`, public, admin, redisAddr, pipelineDB, benchSecret, redisAddr, pipelineDB, ns)
+	path := filepath.Join(dir, "lunas.hcl")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(filepath.Join(bin, "lunas"), "serve", "--config", path, "--log-level", "warn")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	srv := &server{cmd: cmd}
+	defer srv.stop()
+	if err := waitListening(public); err != nil {
+		return nil, err
+	}
+	res := &pipelineResult{lunasPID: cmd.Process.Pid}
+	memBefore := usedMemory(ctx, rdb)
+
+	stop := make(chan struct{})
+	var rssWG sync.WaitGroup
+	rssWG.Add(1)
+	go func() {
+		defer rssWG.Done()
+		for {
+			res.lunasRSS = max(res.lunasRSS, rssKiB(res.lunasPID))
+			for _, c := range children(res.lunasPID) {
+				res.plPID = c
+				res.pluginRSS = max(res.pluginRSS, rssKiB(c))
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+
+	sentAt := make([]time.Time, n)
+	client := &http.Client{Timeout: 10 * time.Second}
+	interval := time.Second / time.Duration(rate)
+	start := time.Now()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for i := range n {
+		if wait := time.Until(start.Add(time.Duration(i) * interval)); wait > 0 {
+			time.Sleep(wait)
+		}
+		body := []byte(fmt.Sprintf(`[{"mutation_id":"pipe%d","bank_id":"4Aqz9OmvWPV","account_number":"1","type":"CR","amount":%d,"description":"TRSF CR","date":"2025-01-15 10:00:00"}]`, i, 200000+i))
+		sentAt[i] = time.Now()
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+public+"/webhooks/moota", bytes.NewReader(body))
+			req.Header.Set("Signature", sign(body))
+			if resp, err := client.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	res.sent = n
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		orders, err := demostore.List(ctx, rdb, ns)
+		if err != nil {
+			return nil, err
+		}
+		res.toPaid = res.toPaid[:0]
+		for _, o := range orders {
+			if o.PaidAt == nil {
+				continue
+			}
+			i, _ := strconv.Atoi(strings.TrimPrefix(o.PaidBy, "pipe"))
+			res.toPaid = append(res.toPaid, o.PaidAt.Sub(sentAt[i]))
+		}
+		if len(res.toPaid) == n {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	close(stop)
+	rssWG.Wait()
+	res.paid = len(res.toPaid)
+	slices.Sort(res.toPaid)
+	// What stays in Redis per mutation for the 14-day retention: the task
+	// (payload, metadata, indexes), the delivery record and the sticky match.
+	res.redisPerMut = float64(usedMemory(ctx, rdb)-memBefore) / float64(n)
+	return res, nil
+}
+
+func usedMemory(ctx context.Context, rdb *redis.Client) int64 {
+	info, err := rdb.Info(ctx, "memory").Result()
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// rssKiB reads a process's resident set size from /proc.
+func rssKiB(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// children lists the processes whose parent is pid (the plugins of lunas).
+func children(pid int) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// Fields after the command name (in parentheses, may hold spaces): state ppid ...
+		rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
+		if f := strings.Fields(rest); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
