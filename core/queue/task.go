@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -32,8 +33,26 @@ type payload struct {
 	Mutation   json.RawMessage `json:"mutation"`
 }
 
+// encodePayload writes the payload by hand: json.Marshal would scan and
+// compact the raw mutation a third time, and the receiver has already
+// validated it.
 func encodePayload(webhook string, m *core.Mutation, now time.Time) ([]byte, error) {
-	return json.Marshal(payload{Version: 1, Webhook: webhook, ReceivedAt: now.UTC(), Mutation: m.Raw})
+	name, err := json.Marshal(webhook)
+	if err != nil {
+		return nil, err
+	}
+	raw := bytes.TrimSpace(m.Raw)
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("mutation %s has no raw JSON", m.ID)
+	}
+	b := make([]byte, 0, len(raw)+96)
+	b = append(b, `{"v":1,"webhook":`...)
+	b = append(b, name...)
+	b = append(b, `,"received_at":"`...)
+	b = now.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","mutation":`...)
+	b = append(b, raw...)
+	return append(b, '}'), nil
 }
 
 func decodePayload(b []byte) (payload, core.Mutation, error) {
