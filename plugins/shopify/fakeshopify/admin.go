@@ -95,6 +95,12 @@ func (s *Server) MarkPaidByMerchant(id string) {
 	s.update(id, func(o *order) { o.FinancialStatus, o.Outstanding = "PAID", 0 })
 }
 
+// Refund refunds the whole payment, as a merchant would in the admin after
+// a bank took the transfer back: REFUNDED, nothing outstanding.
+func (s *Server) Refund(id string) {
+	s.update(id, func(o *order) { o.FinancialStatus, o.Outstanding = "REFUNDED", 0 })
+}
+
 // SetNote replaces the note, as a merchant editing the order would.
 func (s *Server) SetNote(id, note string) { s.update(id, func(o *order) { o.Note = note }) }
 

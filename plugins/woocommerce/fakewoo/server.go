@@ -6,9 +6,12 @@
 //     come as *_gmt fields without a zone, meta_data merges by key.
 //   - PUT applies properties, then the status, then set_paid, which acts
 //     only on pending/failed orders. There is no transition guard: a
-//     cancelled order accepts "processing". date_paid is set the way
-//     WooCommerce sets it (when the order reaches its payment-complete
-//     status). Status changes add WooCommerce's own system note.
+//     cancelled order accepts "processing", a processing one "on-hold".
+//     date_paid is set the way WooCommerce sets it (once, when the order
+//     reaches its payment-complete status) and, as in WooCommerce, never
+//     cleared: an order moved back to on-hold keeps it. Status changes add
+//     WooCommerce's own system note. AfterUpdate plays another plugin's
+//     save hook.
 //   - Lists filter by status and date only (never by total or payment
 //     method), cap per_page at 100, and send X-WP-Total, X-WP-TotalPages
 //     and Link.
@@ -76,7 +79,9 @@ type Server struct {
 	nextNote int64
 	faults   []Fault
 	notePost noteFault
-	requests []string
+	// afterUpdate, when set, runs on each order an update saved.
+	afterUpdate func(*Order)
+	requests    []string
 }
 
 // New starts a fake site; Close stops it.

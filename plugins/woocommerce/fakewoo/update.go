@@ -41,7 +41,10 @@ type orderUpdate struct {
 // validated first (as WordPress does before any callback), then the
 // permission check, then the order is looked up (400 when missing, unlike
 // GET). Properties are applied, then the status, then set_paid, which only
-// acts on an order that still needs payment. No transition is refused.
+// acts on an order that still needs payment. No transition is refused:
+// processing or completed back to on-hold is accepted like any other, and
+// leaves date_paid and date_completed as they were (WooCommerce sets them
+// once and never clears them; they are read-only through the API).
 func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request, key *Key, id int64) {
 	var u orderUpdate
 	if isJSON(r) {
@@ -87,6 +90,9 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request, key *Key, i
 			changes++
 		}
 	}
+	if s.afterUpdate != nil {
+		changes += s.runAfterUpdate(rec, now)
+	}
 	rec.ledger.Writes++
 	rec.ledger.StatusChanges += changes
 	writeJSON(w, http.StatusOK, fieldsOf(r).apply(s.renderOrder(o)))
@@ -126,4 +132,29 @@ func (s *Server) updateMeta(o *Order, id int64, key string, value any) {
 func isJSON(r *http.Request) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	return err == nil && mt == "application/json"
+}
+
+// AfterUpdate installs fn to run on every order an update request saved,
+// after WooCommerce's own changes and before the answer, as another
+// plugin's save hook would (one that moves paid orders to a status of its
+// own, say). A status fn sets is applied with WooCommerce's side effects
+// and counted in the ledger. fn runs with the server locked and must not
+// call the Server's methods. nil removes the hook.
+func (s *Server) AfterUpdate(fn func(*Order)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.afterUpdate = fn
+}
+
+// runAfterUpdate runs the hook on rec and returns the number of status
+// changes it made (0 or 1). s.mu must be held.
+func (s *Server) runAfterUpdate(rec *record, now time.Time) int {
+	before := rec.order.Status
+	s.afterUpdate(&rec.order)
+	after := rec.order.Status
+	rec.order.Status = before
+	if s.setStatus(rec, after, now) {
+		return 1
+	}
+	return 0
 }

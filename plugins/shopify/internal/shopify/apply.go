@@ -10,7 +10,8 @@ import (
 )
 
 var readOrder = operation{name: "ReadOrder", query: `query ReadOrder($id: ID!) {
-  order(id: $id) { ` + orderFields + ` }
+  order(id: $id) { ` + orderFields + `
+      ` + reversalField + ` }
 }`}
 
 var markPaid = operation{name: "MarkPaid", query: `mutation MarkPaid($input: OrderMarkAsPaidInput!) {
@@ -55,9 +56,9 @@ func readOrderByID(ctx context.Context, st *state, gid string) (*orderNode, erro
 
 // applyPayment decides on a fresh read of the order, under the order's
 // lock: refuse what is gone, cancelled, no longer payable or due another
-// amount; report a paid order as already paid (finishing our own
-// annotation if an earlier attempt left it incomplete); otherwise mark it
-// paid and annotate it in a second request.
+// amount, or paid by a mutation the bank reversed; report a paid order as
+// already paid (finishing our own annotation if an earlier attempt left it
+// incomplete); otherwise mark it paid and annotate it in a second request.
 func (s *Store) applyPayment(ctx context.Context, st *state, req *sdk.ApplyPaymentRequest) (*sdk.ApplyPaymentResponse, error) {
 	m := req.Mutation
 	gid, ok := orderGID(req.Order.ID)
@@ -99,6 +100,12 @@ func (s *Store) decide(ctx context.Context, st *state, o *orderNode, req *sdk.Ap
 	if o.cancelled() {
 		return refused("order %s was cancelled at %s", o.Name, o.CancelledAt.Format(time.RFC3339)), nil
 	}
+	if mk, rv := o.marker(), o.reversal(); mk != "" && rv != "" {
+		// Paid on paper only: whether this transfer replaces the reversed
+		// one is for a person to say, and Shopify needs a hand anyway.
+		return refused("order %s was paid by mutation %s, which the bank reversed (mutation %s): record a new payment in Shopify admin by hand",
+			o.Name, mk, rv), nil
+	}
 	if mk := o.marker(); mk != "" {
 		return alreadyPaid(o, fmt.Sprintf("already paid by mutation %s", mk)), nil
 	}
@@ -131,7 +138,11 @@ func (s *Store) finish(ctx context.Context, st *state, o *orderNode, m sdk.Mutat
 	if err := s.annotate(ctx, st, o, m); err != nil {
 		return nil, err
 	}
-	return alreadyPaid(o, "already paid by this mutation"), nil
+	reason := "already paid by this mutation"
+	if rv := o.reversal(); rv != "" {
+		reason += ", which the bank has since reversed (mutation " + rv + ")"
+	}
+	return alreadyPaid(o, reason), nil
 }
 
 func orderLabel(o sdk.Order) string {

@@ -30,6 +30,20 @@ func TestNoteTemplate(t *testing.T) {
 	}
 }
 
+func TestReversalNoteTemplate(t *testing.T) {
+	orig := sdk.Mutation{ID: "m-9", AccountNumber: "0012345", Amount: sdk.Amount(15012350), BankType: "bca",
+		Date: time.Date(2025, 6, 3, 17, 30, 0, 0, time.UTC)}
+	rev := sdk.Mutation{ID: "r-4", Type: "DB", Amount: orig.Amount, Date: time.Date(2025, 6, 5, 1, 0, 0, 0, time.UTC)}
+	n, err := newReversalTemplate("{order} {amount} {bank} {account} {date} {mutation_id} {reversal_id} {reversal_date}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "#1042 150.123,50 bca 0012345 2025-06-04 00:30 WIB m-9 r-4 2025-06-05 08:00 WIB"
+	if got := n.renderReversal("#1042", orig, rev); got != want {
+		t.Fatalf("renderReversal = %q, want %q", got, want)
+	}
+}
+
 func TestRupiah(t *testing.T) {
 	tests := map[sdk.Amount]string{
 		0: "0", sdk.Rupiah(999): "999", sdk.Rupiah(1000): "1.000", sdk.Rupiah(150123): "150.123",

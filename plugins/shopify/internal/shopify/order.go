@@ -18,6 +18,14 @@ const (
 	markerType      = "single_line_text_field"
 )
 
+// reversedKey is the lunas metafield holding the id of the debit that
+// reversed the payment: the idempotency marker of ReversePayment.
+const reversedKey = "reversed"
+
+// reversalField reads the reversal marker under the alias "reversed"; only
+// single-order reads ask for it.
+const reversalField = `reversed: metafield(namespace: "` + markerNamespace + `", key: "` + reversedKey + `") { value }`
+
 // orderFields is the selection every order read uses.
 const orderFields = `id name createdAt cancelledAt displayFinancialStatus canMarkAsPaid
       paymentGatewayNames note tags
@@ -44,6 +52,9 @@ type orderNode struct {
 	Metafield *struct {
 		Value string `json:"value"`
 	} `json:"metafield"`
+	Reversed *struct {
+		Value string `json:"value"`
+	} `json:"reversed"` // only in reads that select reversalField
 }
 
 // Financial statuses (OrderDisplayFinancialStatus) Lunas acts on.
@@ -65,6 +76,15 @@ func (o *orderNode) marker() string {
 		return ""
 	}
 	return o.Metafield.Value
+}
+
+// reversal returns the id of the debit that reversed the payment, "" when
+// none did (or the read did not ask).
+func (o *orderNode) reversal() string {
+	if o.Reversed == nil {
+		return ""
+	}
+	return o.Reversed.Value
 }
 
 func (o *orderNode) note() string {

@@ -16,17 +16,19 @@ import (
 // Settings is the settings block of a Shopify store in lunas.hcl. The JSON
 // names are the contract merchants write; unknown names are refused.
 type Settings struct {
-	Shop         string    `json:"shop"`          // "toko-sari.myshopify.com"
-	APIVersion   string    `json:"api_version"`   // "2026-01" (YYYY-MM, MM in 01/04/07/10)
-	AccessToken  string    `json:"access_token"`  // legacy custom app token (shpat_...)
-	ClientID     string    `json:"client_id"`     // or: client-credentials grant
-	ClientSecret string    `json:"client_secret"` //
-	Gateways     []string  `json:"gateways"`      // manual payment method names ["Bank Deposit"]
-	Tags         *[]string `json:"tags"`          // tags added to a paid order ["lunas-paid"]; [] adds none
-	NoteTemplate *string   `json:"note_template"` // line appended to the note; "" appends none
-	Timeout      string    `json:"timeout"`       // per request, a Go duration ["15s"]
-	BaseURL      string    `json:"base_url"`      // replaces https://{shop} (tests, proxies)
-	CAFile       string    `json:"ca_file"`       // extra PEM roots to trust (tests)
+	Shop                 string    `json:"shop"`                   // "toko-sari.myshopify.com"
+	APIVersion           string    `json:"api_version"`            // "2026-01" (YYYY-MM, MM in 01/04/07/10)
+	AccessToken          string    `json:"access_token"`           // legacy custom app token (shpat_...)
+	ClientID             string    `json:"client_id"`              // or: client-credentials grant
+	ClientSecret         string    `json:"client_secret"`          //
+	Gateways             []string  `json:"gateways"`               // manual payment method names ["Bank Deposit"]
+	Tags                 *[]string `json:"tags"`                   // tags added to a paid order ["lunas-paid"]; [] adds none
+	NoteTemplate         *string   `json:"note_template"`          // line appended to the note; "" appends none
+	ReversalTags         *[]string `json:"reversal_tags"`          // tags added when the bank reverses the payment ["lunas-reversed"]; [] adds none
+	ReversalNoteTemplate *string   `json:"reversal_note_template"` // line appended then; "" appends none (not both empty)
+	Timeout              string    `json:"timeout"`                // per request, a Go duration ["15s"]
+	BaseURL              string    `json:"base_url"`               // replaces https://{shop} (tests, proxies)
+	CAFile               string    `json:"ca_file"`                // extra PEM roots to trust (tests)
 }
 
 // Defaults.
@@ -53,6 +55,8 @@ type config struct {
 	gateways     []string
 	tags         []string
 	note         noteTemplate
+	reversalTags []string
+	reversalNote noteTemplate
 	timeout      time.Duration
 	roots        *x509.CertPool // nil: the system roots
 }
@@ -73,7 +77,7 @@ func parseSettings(req *sdk.ConfigureRequest) (*config, error) {
 	c := &config{}
 	var err error
 	for _, step := range []func(*Settings, *config) error{
-		parseShop, parseVersion, parseCredentials, parseGateways, parseTags, parseNote, parseTimeout, parseBaseURL, parseCAFile,
+		parseShop, parseVersion, parseCredentials, parseGateways, parseTags, parseNote, parseReversal, parseTimeout, parseBaseURL, parseCAFile,
 	} {
 		if err = step(&s, c); err != nil {
 			return nil, sdk.Permanent(err)
@@ -141,24 +145,30 @@ func parseGateways(s *Settings, c *config) error {
 	return nil
 }
 
-func parseTags(s *Settings, c *config) error {
-	if s.Tags == nil {
-		c.tags = []string{"lunas-paid"}
-		return nil
+func parseTags(s *Settings, c *config) (err error) {
+	c.tags, err = tagList("tags", s.Tags, []string{"lunas-paid"})
+	return err
+}
+
+// tagList validates the tags setting called name; nil means def.
+func tagList(name string, list *[]string, def []string) ([]string, error) {
+	if list == nil {
+		return def, nil
 	}
-	for i, t := range *s.Tags {
+	out := []string{}
+	for i, t := range *list {
 		t = strings.TrimSpace(t)
 		switch {
 		case t == "":
-			return fmt.Errorf("tags[%d] is empty", i)
+			return nil, fmt.Errorf("%s[%d] is empty", name, i)
 		case strings.Contains(t, ","):
-			return fmt.Errorf("tags[%d] %q contains a comma, which Shopify reads as two tags", i, t)
+			return nil, fmt.Errorf("%s[%d] %q contains a comma, which Shopify reads as two tags", name, i, t)
 		case len(t) > maxTagLength:
-			return fmt.Errorf("tags[%d] %q is longer than Shopify's %d characters", i, t, maxTagLength)
+			return nil, fmt.Errorf("%s[%d] %q is longer than Shopify's %d characters", name, i, t, maxTagLength)
 		}
-		c.tags = append(c.tags, t)
+		out = append(out, t)
 	}
-	return nil
+	return out, nil
 }
 
 func parseNote(s *Settings, c *config) error {
@@ -171,6 +181,24 @@ func parseNote(s *Settings, c *config) error {
 		return fmt.Errorf("note_template: %w", err)
 	}
 	c.note = n
+	return nil
+}
+
+func parseReversal(s *Settings, c *config) (err error) {
+	if c.reversalTags, err = tagList("reversal_tags", s.ReversalTags, []string{"lunas-reversed"}); err != nil {
+		return err
+	}
+	text := DefaultReversalNoteTemplate
+	if s.ReversalNoteTemplate != nil {
+		text = *s.ReversalNoteTemplate
+	}
+	if c.reversalNote, err = newReversalTemplate(text); err != nil {
+		return fmt.Errorf("reversal_note_template: %w", err)
+	}
+	if !c.reversalNote.enabled() && len(c.reversalTags) == 0 {
+		return fmt.Errorf("reversal_note_template and reversal_tags are both empty: an order whose payment the bank reversed " +
+			"would show no sign of it in Shopify admin; keep the note line or at least one tag")
+	}
 	return nil
 }
 

@@ -26,21 +26,29 @@ func TestConfigureRejectsBadSettings(t *testing.T) {
 		change map[string]any
 		want   string // the setting the error must name
 	}{
-		"no shop":                {map[string]any{"shop": nil}, "shop is required"},
-		"shop with scheme":       {map[string]any{"shop": "https://toko-sari.myshopify.com"}, "shop"},
-		"shop custom domain":     {map[string]any{"shop": "tokosari.id"}, "shop"},
-		"shop with path":         {map[string]any{"shop": "toko-sari.myshopify.com/admin"}, "shop"},
-		"version month":          {map[string]any{"api_version": "2026-02"}, "api_version"},
-		"version form":           {map[string]any{"api_version": "2026-1"}, "api_version"},
-		"no credentials":         {map[string]any{"access_token": nil}, "access_token"},
-		"both credentials":       {merge(creds, map[string]any{"access_token": testAccessToken}), "access_token and client_id/client_secret"},
-		"id without secret":      {map[string]any{"access_token": nil, "client_id": testClientID}, "client_secret"},
-		"secret without id":      {map[string]any{"access_token": nil, "client_secret": testClientSecret}, "client_id"},
-		"no gateways":            {map[string]any{"gateways": []string{}}, "gateways"},
-		"blank gateway":          {map[string]any{"gateways": []string{"Bank Deposit", " "}}, "gateways[1]"},
-		"tag with comma":         {map[string]any{"tags": []string{"lunas,paid"}}, "tags[0]"},
-		"tag too long":           {map[string]any{"tags": []string{strings.Repeat("x", 41)}}, "tags[0]"},
-		"unknown placeholder":    {map[string]any{"note_template": "Lunas {jumlah}"}, "note_template"},
+		"no shop":                      {map[string]any{"shop": nil}, "shop is required"},
+		"shop with scheme":             {map[string]any{"shop": "https://toko-sari.myshopify.com"}, "shop"},
+		"shop custom domain":           {map[string]any{"shop": "tokosari.id"}, "shop"},
+		"shop with path":               {map[string]any{"shop": "toko-sari.myshopify.com/admin"}, "shop"},
+		"version month":                {map[string]any{"api_version": "2026-02"}, "api_version"},
+		"version form":                 {map[string]any{"api_version": "2026-1"}, "api_version"},
+		"no credentials":               {map[string]any{"access_token": nil}, "access_token"},
+		"both credentials":             {merge(creds, map[string]any{"access_token": testAccessToken}), "access_token and client_id/client_secret"},
+		"id without secret":            {map[string]any{"access_token": nil, "client_id": testClientID}, "client_secret"},
+		"secret without id":            {map[string]any{"access_token": nil, "client_secret": testClientSecret}, "client_id"},
+		"no gateways":                  {map[string]any{"gateways": []string{}}, "gateways"},
+		"blank gateway":                {map[string]any{"gateways": []string{"Bank Deposit", " "}}, "gateways[1]"},
+		"tag with comma":               {map[string]any{"tags": []string{"lunas,paid"}}, "tags[0]"},
+		"tag too long":                 {map[string]any{"tags": []string{strings.Repeat("x", 41)}}, "tags[0]"},
+		"unknown placeholder":          {map[string]any{"note_template": "Lunas {jumlah}"}, "note_template"},
+		"reversal id in payment note":  {map[string]any{"note_template": "Lunas {reversal_id}"}, "note_template: unknown placeholder {reversal_id}"},
+		"reversal tag with comma":      {map[string]any{"reversal_tags": []string{"lunas,reversed"}}, "reversal_tags[0]"},
+		"reversal tag too long":        {map[string]any{"reversal_tags": []string{"ok", strings.Repeat("x", 41)}}, "reversal_tags[1]"},
+		"blank reversal tag":           {map[string]any{"reversal_tags": []string{" "}}, "reversal_tags[0] is empty"},
+		"reversal unknown placeholder": {map[string]any{"reversal_note_template": "batal {alasan}"}, "reversal_note_template: unknown placeholder {alasan}"},
+		"multi-line reversal note":     {map[string]any{"reversal_note_template": "batal\n{reversal_id}"}, "reversal_note_template"},
+		"reversal leaves no sign": {map[string]any{"reversal_note_template": "", "reversal_tags": []string{}},
+			"reversal_note_template and reversal_tags are both empty"},
 		"multi-line note":        {map[string]any{"note_template": "a\nb"}, "note_template"},
 		"timeout not a duration": {map[string]any{"timeout": "15"}, "timeout"},
 		"timeout zero":           {map[string]any{"timeout": "0s"}, "timeout"},
@@ -88,7 +96,8 @@ func TestConfigureDefaults(t *testing.T) {
 	cfg := s.cfg
 	if cfg.shop != "toko-sari.myshopify.com" || cfg.apiVersion != "2026-01" || cfg.timeout != 15*time.Second ||
 		!slices.Equal(cfg.gateways, []string{"Bank Deposit"}) || !slices.Equal(cfg.tags, []string{"lunas-paid"}) ||
-		cfg.note.text != DefaultNoteTemplate || cfg.graphqlURL() != "https://toko-sari.myshopify.com/admin/api/2026-01/graphql.json" ||
+		cfg.note.text != DefaultNoteTemplate || !slices.Equal(cfg.reversalTags, []string{"lunas-reversed"}) ||
+		cfg.reversalNote.text != DefaultReversalNoteTemplate || cfg.graphqlURL() != "https://toko-sari.myshopify.com/admin/api/2026-01/graphql.json" ||
 		cfg.tokenURL() != "https://toko-sari.myshopify.com/admin/oauth/access_token" {
 		t.Fatalf("defaults: %+v", cfg)
 	}

@@ -2,7 +2,10 @@
 // GraphQL API only. It lists unpaid bank-transfer orders, marks a matched
 // order paid with orderMarkAsPaid, and then annotates it: a line appended
 // to the note, tags, and the paying mutation's id in the lunas.mutation
-// metafield, which is also the idempotency marker.
+// metafield, which is also the idempotency marker. When the bank reverses
+// the paying transfer, ReversePayment annotates the order the same way (a
+// note line, tags, the lunas.reversed metafield): Shopify offers no API to
+// take a recorded payment back, so the merchant refunds or voids it.
 package shopify
 
 import (

@@ -12,7 +12,8 @@ import (
 //
 // Calls for one order are serialised within the process. The order is read
 // again; a marker already on it means it was paid (already_paid; when this
-// mutation set it, a note missing after a crash is added now). An order that
+// mutation set it, a note missing after a crash is added now; when another
+// mutation set it and the bank reversed that payment, refused). An order that
 // is not on-hold or pending, already has a payment recorded, uses another
 // payment method, or whose total differs from the transfer is refused:
 // WooCommerce itself would accept a status change even on a cancelled
@@ -82,9 +83,17 @@ func (s *Store) ApplyPayment(ctx context.Context, req *sdk.ApplyPaymentRequest) 
 
 // alreadyPaid answers for an order carrying the marker. When this mutation
 // set it, an earlier attempt may have stopped between the PUT and the note:
-// the note is added if no note names the mutation yet.
+// the note is added if no note names the mutation yet. Another mutation on
+// an order whose payment the bank reversed is refused: the order is unpaid,
+// but whether this transfer settles it is for a person to say.
 func (s *Store) alreadyPaid(ctx context.Context, cfg *config, c *client, o *wcOrder, m sdk.Mutation) (*sdk.ApplyPaymentResponse, error) {
-	marker := o.marker()
+	marker, reversal := o.marker(), o.reversal()
+	if marker != m.ID && reversal != "" {
+		// The order is not paid, but its payment history is: a person
+		// decides whether this transfer replaces the reversed one.
+		return refused(o.Status, "order %s was paid by Moota mutation %s, which the bank reversed (mutation %s): confirm a new payment by hand",
+			o.label(), marker, reversal), nil
+	}
 	if marker != m.ID {
 		return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeAlreadyPaid, Status: o.Status,
 			Reason: fmt.Sprintf("order %s was paid by Moota mutation %s", o.label(), marker)}, nil
@@ -99,8 +108,11 @@ func (s *Store) alreadyPaid(ctx context.Context, cfg *config, c *client, o *wcOr
 		}
 		s.log.Info("added the note an earlier attempt left out", "order_id", o.ID, "mutation_id", m.ID)
 	}
-	return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeAlreadyPaid, Status: o.Status,
-		Reason: fmt.Sprintf("order %s was already paid by this mutation", o.label())}, nil
+	reason := fmt.Sprintf("order %s was already paid by this mutation", o.label())
+	if reversal != "" {
+		reason += fmt.Sprintf(", which the bank has since reversed (mutation %s)", reversal)
+	}
+	return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeAlreadyPaid, Status: o.Status, Reason: reason}, nil
 }
 
 // refusal returns why the order cannot take this payment, or "".

@@ -19,6 +19,7 @@ type config struct {
 	methods      map[string]bool // payment_method ids Lunas may confirm
 	note         *noteTemplate
 	customerNote bool
+	reversalNote *noteTemplate // always a private note
 	timeout      time.Duration
 	roots        *x509.CertPool // nil: the system roots
 	secrets      []string       // redacted from every error text

@@ -3,6 +3,7 @@ package woo
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,35 +11,41 @@ import (
 	"github.com/lunas-dev/lunas/sdk"
 )
 
-// noteTemplate is a parsed note_template. Placeholders are written in
-// braces:
+// noteTemplate is a parsed note template (note_template or
+// reversal_note_template). Placeholders are written in braces; both kinds
+// know these, which describe the payment:
 //
 //	{amount}        the amount in Indonesian notation: 150.123 or 150.123,50
 //	{amount_raw}    the amount as a plain decimal: 150123 or 150123.50
 //	{bank}          the receiving bank as Moota names it (BCA, mandiriBisnisV2, ...)
 //	{account}       the receiving bank account number
-//	{mutation_id}   Moota's mutation id (required: Lunas finds its own note by it)
+//	{mutation_id}   Moota's mutation id of the payment
 //	{order_number}  the order number the customer sees
-//	{date}          the bank date of the mutation, 2006-01-02 15:04
+//	{date}          the bank date of the payment, 2006-01-02 15:04
 //
-// Other text, and a brace that is not closed, is copied as written; an
-// unknown {name} is a configuration error.
+// A reversal note also knows {reversal_id} (the debit's mutation id) and
+// {reversal_date} (its bank date). Other text, and a brace that is not
+// closed, is copied as written; an unknown {name} is a configuration error.
 type noteTemplate struct {
 	parts []notePart
 }
 
 type notePart struct {
-	text        string // literal text, when placeholder is ""
-	placeholder string // a key of notePlaceholders
+	text string                // literal text, when fill is nil
+	fill func(noteData) string // a placeholder
 }
 
 // noteData is what a note is rendered from.
 type noteData struct {
-	Mutation    sdk.Mutation
+	Mutation    sdk.Mutation // the payment
+	Reversal    sdk.Mutation // the debit that returned it (reversal notes only)
 	OrderNumber string
 }
 
-var notePlaceholders = map[string]func(noteData) string{
+// placeholders maps placeholder names to what they render.
+type placeholders map[string]func(noteData) string
+
+var notePlaceholders = placeholders{
 	"amount":       func(d noteData) string { return formatRupiah(d.Mutation.Amount) },
 	"amount_raw":   func(d noteData) string { return d.Mutation.Amount.String() },
 	"bank":         func(d noteData) string { return bankName(d.Mutation) },
@@ -48,9 +55,31 @@ var notePlaceholders = map[string]func(noteData) string{
 	"date":         func(d noteData) string { return formatDate(d.Mutation) },
 }
 
+var reversalPlaceholders = func() placeholders {
+	p := maps.Clone(notePlaceholders)
+	p["reversal_id"] = func(d noteData) string { return d.Reversal.ID }
+	p["reversal_date"] = func(d noteData) string { return formatDate(d.Reversal) }
+	return p
+}()
+
 const maxNoteLen = 2000
 
+// parseNoteTemplate parses a note_template, which must name the mutation:
+// after a crash Lunas finds the payment note it already wrote by its id.
 func parseNoteTemplate(s string) (*noteTemplate, error) {
+	return parseTemplate(s, notePlaceholders, "mutation_id",
+		"after a crash Lunas finds the note it already wrote by the mutation id")
+}
+
+// parseReversalTemplate parses a reversal_note_template, which must name
+// the reversal: the payment's id is in the payment note too, so only the
+// reversal id tells Lunas that its reversal note is already there.
+func parseReversalTemplate(s string) (*noteTemplate, error) {
+	return parseTemplate(s, reversalPlaceholders, "reversal_id",
+		"after a crash Lunas finds the reversal note it already wrote by the reversal id")
+}
+
+func parseTemplate(s string, known placeholders, required, why string) (*noteTemplate, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, errors.New("must not be empty")
 	}
@@ -58,6 +87,7 @@ func parseNoteTemplate(s string) (*noteTemplate, error) {
 		return nil, fmt.Errorf("is %d bytes long, at most %d are allowed", len(s), maxNoteLen)
 	}
 	t := &noteTemplate{}
+	hasRequired := false
 	rest := s
 	for rest != "" {
 		open := strings.IndexByte(rest, '{')
@@ -74,21 +104,23 @@ func parseNoteTemplate(s string) (*noteTemplate, error) {
 		if open > 0 {
 			t.parts = append(t.parts, notePart{text: rest[:open]})
 		}
-		if _, ok := notePlaceholders[name]; !ok {
-			return nil, fmt.Errorf("unknown placeholder {%s}; known placeholders are %s", name, knownPlaceholders())
+		fill, ok := known[name]
+		if !ok {
+			return nil, fmt.Errorf("unknown placeholder {%s}; known placeholders are %s", name, known.names())
 		}
-		t.parts = append(t.parts, notePart{placeholder: name})
+		t.parts = append(t.parts, notePart{fill: fill})
+		hasRequired = hasRequired || name == required
 		rest = rest[open+end+1:]
 	}
-	if !slices.ContainsFunc(t.parts, func(p notePart) bool { return p.placeholder == "mutation_id" }) {
-		return nil, errors.New("must contain {mutation_id}: after a crash Lunas finds the note it already wrote by the mutation id")
+	if !hasRequired {
+		return nil, fmt.Errorf("must contain {%s}: %s", required, why)
 	}
 	return t, nil
 }
 
-func knownPlaceholders() string {
-	names := make([]string, 0, len(notePlaceholders))
-	for n := range notePlaceholders {
+func (p placeholders) names() string {
+	names := make([]string, 0, len(p))
+	for n := range p {
 		names = append(names, "{"+n+"}")
 	}
 	slices.Sort(names)
@@ -99,11 +131,11 @@ func knownPlaceholders() string {
 func (t *noteTemplate) render(d noteData) string {
 	var b strings.Builder
 	for _, p := range t.parts {
-		if p.placeholder == "" {
+		if p.fill == nil {
 			b.WriteString(p.text)
 			continue
 		}
-		b.WriteString(notePlaceholders[p.placeholder](d))
+		b.WriteString(p.fill(d))
 	}
 	return b.String()
 }

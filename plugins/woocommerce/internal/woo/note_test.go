@@ -22,6 +22,22 @@ func TestNoteTemplateRendersEveryPlaceholder(t *testing.T) {
 	}
 }
 
+func TestReversalTemplateRendersEveryPlaceholder(t *testing.T) {
+	tmpl, err := parseReversalTemplate("{amount}|{amount_raw}|{bank}|{account}|{mutation_id}|{order_number}|{date}|{reversal_id}|{reversal_date}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wib := time.FixedZone("WIB", 7*3600)
+	m := sdk.Mutation{ID: "3ykVJxnwYkN", Amount: 15012350, BankType: "bca", AccountNumber: "8730123456",
+		Date: time.Date(2025, 6, 3, 16, 20, 0, 0, wib)}
+	rev := sdk.Mutation{ID: "rVx81Lk0", Type: "DB", Amount: 15012350, Date: time.Date(2025, 6, 4, 9, 5, 0, 0, wib)}
+	got := tmpl.render(noteData{Mutation: m, Reversal: rev, OrderNumber: "TB-1042"})
+	want := "150.123,50|150123.50|BCA|8730123456|3ykVJxnwYkN|TB-1042|2025-06-03 16:20|rVx81Lk0|2025-06-04 09:05"
+	if got != want {
+		t.Errorf("render\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestFormatRupiah(t *testing.T) {
 	tests := map[sdk.Amount]string{
 		0: "0", 100: "1", 99900: "999", 100000: "1.000", 15012300: "150.123", 15012350: "150.123,50",

@@ -15,6 +15,11 @@ import (
 // status change.
 const markerKey = "_lunas_mutation"
 
+// reversedKey is the order meta key holding the id of the debit that
+// reversed the payment: the idempotency marker of ReversePayment, written
+// in the same request as the return to on-hold.
+const reversedKey = "_lunas_reversed"
+
 // orderFields limits list and read answers to what Lunas uses (_fields).
 const orderFields = "id,number,status,currency,total,date_created_gmt,payment_method,transaction_id,date_paid_gmt,needs_processing,meta_data"
 
@@ -69,9 +74,15 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 }
 
 // marker returns the mutation id in the _lunas_mutation meta, or "".
-func (o *wcOrder) marker() string {
+func (o *wcOrder) marker() string { return o.metaString(markerKey) }
+
+// reversal returns the reversal's mutation id in the _lunas_reversed meta, or "".
+func (o *wcOrder) reversal() string { return o.metaString(reversedKey) }
+
+// metaString returns the first meta value under key as text, or "".
+func (o *wcOrder) metaString(key string) string {
 	for _, m := range o.MetaData {
-		if m.Key != markerKey {
+		if m.Key != key {
 			continue
 		}
 		var s flexString

@@ -43,6 +43,27 @@ func (c *client) markPaid(ctx context.Context, id int64, status, mutationID stri
 	return &o, nil
 }
 
+// reversalUpdate is the PUT body that puts an order back on-hold after a
+// bank reversal. It leaves transaction_id and _lunas_mutation alone: they
+// record the payment that was made, and the reversal marker says it was
+// taken back.
+type reversalUpdate struct {
+	Status   string      `json:"status"`
+	MetaData []metaWrite `json:"meta_data"`
+}
+
+// markReversed moves the order to on-hold with the reversal's mutation id
+// as the _lunas_reversed meta, in one request, and returns the order as
+// saved.
+func (c *client) markReversed(ctx context.Context, id int64, reversalID string) (*wcOrder, error) {
+	body := reversalUpdate{Status: statusOnHold, MetaData: []metaWrite{{Key: reversedKey, Value: reversalID}}}
+	var o wcOrder
+	if _, err := c.do(ctx, "PUT", fmt.Sprintf("/orders/%d", id), nil, body, &o); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
 // wcNote is an order note as the notes endpoint lists it.
 type wcNote struct {
 	ID           int64  `json:"id"`

@@ -36,6 +36,10 @@ type Settings struct {
 	NoteTemplate string `json:"note_template"`
 	// CustomerNote makes the note visible to (and emailed to) the customer.
 	CustomerNote bool `json:"customer_note"`
+	// ReversalNoteTemplate is the private order note written when the bank
+	// reverses the payment; see noteTemplate for the placeholders. It must
+	// contain {reversal_id}.
+	ReversalNoteTemplate string `json:"reversal_note_template"`
 	// Timeout bounds each HTTP request, as a Go duration ("15s" by default).
 	Timeout string `json:"timeout"`
 	// CAFile names a PEM file of extra certificate authorities to trust, for
@@ -47,7 +51,11 @@ type Settings struct {
 const (
 	DefaultTimeout      = 15 * time.Second
 	DefaultNoteTemplate = "Pembayaran Rp {amount} diterima via {bank} (mutasi Moota {mutation_id}). Dikonfirmasi otomatis oleh Lunas."
-	maxTimeout          = 5 * time.Minute
+	// DefaultReversalNoteTemplate says, in Indonesian, that the bank took
+	// the payment back and that the order must be checked before shipping.
+	DefaultReversalNoteTemplate = "Pembayaran Rp {amount} via {bank} dibatalkan oleh bank (reversal {reversal_id} atas mutasi Moota {mutation_id}). " +
+		"Pesanan dikembalikan ke on-hold; periksa sebelum mengirim."
+	maxTimeout = 5 * time.Minute
 )
 
 // DefaultPaymentMethods is the gateway list used when payment_methods is not set.
@@ -128,6 +136,13 @@ func (s Settings) validate() (*config, error) {
 	}
 	if cfg.note, err = parseNoteTemplate(tmpl); err != nil {
 		return nil, fmt.Errorf("setting note_template: %w", err)
+	}
+	tmpl = s.ReversalNoteTemplate
+	if tmpl == "" {
+		tmpl = DefaultReversalNoteTemplate
+	}
+	if cfg.reversalNote, err = parseReversalTemplate(tmpl); err != nil {
+		return nil, fmt.Errorf("setting reversal_note_template: %w", err)
 	}
 	if cfg.timeout, err = parseTimeout(s.Timeout); err != nil {
 		return nil, err

@@ -45,6 +45,10 @@ func TestConfigureRejectsBadSettings(t *testing.T) {
 		{"blank payment method", map[string]any{"payment_methods": []string{"bacs", " "}}, "setting payment_methods[1]"},
 		{"template without mutation id", map[string]any{"note_template": "Lunas Rp {amount}"}, "setting note_template: must contain {mutation_id}"},
 		{"template with unknown placeholder", map[string]any{"note_template": "{mutation_id} {amout}"}, "setting note_template: unknown placeholder {amout}"},
+		{"reversal template without reversal id", map[string]any{"reversal_note_template": "Dibatalkan: mutasi {mutation_id}"}, "setting reversal_note_template: must contain {reversal_id}"},
+		{"reversal template with unknown placeholder", map[string]any{"reversal_note_template": "{reversal_id} {alasan}"}, "setting reversal_note_template: unknown placeholder {alasan}"},
+		{"reversal template blank", map[string]any{"reversal_note_template": "   "}, "setting reversal_note_template: must not be empty"},
+		{"payment template with reversal id", map[string]any{"note_template": "{mutation_id} {reversal_id}"}, "setting note_template: unknown placeholder {reversal_id}"},
 		{"bad timeout", map[string]any{"timeout": "15"}, `setting timeout must be a duration such as "15s"`},
 		{"negative timeout", map[string]any{"timeout": "-1s"}, "setting timeout must be more than 0"},
 		{"huge timeout", map[string]any{"timeout": "1h"}, "at most 5m0s"},
@@ -104,6 +108,10 @@ func TestConfigureDefaults(t *testing.T) {
 			}
 			if strings.HasSuffix(c.api, "//wp-json/wc/v3") || !strings.HasSuffix(c.api, "/wp-json/wc/v3") || strings.Contains(c.api, "TokoBudi") {
 				t.Errorf("API root %q", c.api)
+			}
+			if got := cfg.reversalNote.render(noteData{Mutation: mutation("m-1", sdk.Rupiah(1000)), Reversal: sdk.Mutation{ID: "r-1"}}); got !=
+				"Pembayaran Rp 1.000 via BCA dibatalkan oleh bank (reversal r-1 atas mutasi Moota m-1). Pesanan dikembalikan ke on-hold; periksa sebelum mengirim." {
+				t.Errorf("default reversal note %q", got)
 			}
 			if cfg.paidStatus != paidProcessing || !cfg.methods["bacs"] || len(cfg.methods) != 1 ||
 				cfg.timeout != 15*time.Second || cfg.customerNote {

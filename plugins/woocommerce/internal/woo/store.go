@@ -6,6 +6,10 @@
 // payable, and moves it to the configured paid status in one PUT that also
 // writes the mutation id as transaction_id and as the _lunas_mutation meta
 // (the idempotency marker), then adds exactly one order note.
+//
+// When the bank reverses the paying transfer, ReversePayment puts the order
+// back on-hold with the reversal's id in the _lunas_reversed meta, and adds
+// one private note.
 package woo
 
 import (
