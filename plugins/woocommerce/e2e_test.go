@@ -320,6 +320,49 @@ func TestEndToEnd(t *testing.T) {
 		t.Logf("retried %s after the 429", gap.Round(time.Millisecond))
 	})
 
+	t.Run("a reversed payment puts the order back on hold with a note and appears in review", func(t *testing.T) {
+		target := addOnHold(s.tls, 333123)
+		s.pay(t, s.tls, "rev-credit-1", 333123)
+		s.requireCompleted(t, s.tls, "rev-credit-1", 60*time.Second)
+		requirePaidOnce(t, s.tls, target.ID, "rev-credit-1")
+
+		debit, _ := json.Marshal([]map[string]any{{
+			"mutation_id": "rev-debit-1", "bank_id": s.tls.bankID, "account_number": "1234567890", "type": "DB",
+			"amount": 333123, "description": "REVERSAL TRSF E-BANKING 333123.00 BUDI SANTOSO", "date": "2025-06-04 09:00:00",
+		}})
+		for range 2 { // a re-delivered reversal changes nothing more
+			if r := s.lunas.Send(t, debit); r.Status != http.StatusOK {
+				t.Fatalf("reversal delivery answered %d %s", r.Status, r.Raw)
+			}
+		}
+		s.requireCompleted(t, s.tls, "rev-debit-1", 60*time.Second)
+		o := order(t, s.tls, target.ID)
+		if o.Status != "on-hold" || o.MetaValue("_lunas_reversed") != "rev-debit-1" {
+			t.Fatalf("order after reversal: status %q, _lunas_reversed %q; want on-hold and the debit's id", o.Status, o.MetaValue("_lunas_reversed"))
+		}
+		notes := lunasNotes(s.tls, target.ID)
+		if len(notes) != 2 || !strings.Contains(notes[1].Note, "rev-debit-1") {
+			t.Fatalf("notes after reversal: %+v, want the payment note and one reversal note", notes)
+		}
+		found := false
+		for _, it := range s.lunas.Review(t) {
+			if it["mutation_id"] == "rev-debit-1" {
+				found = it["reason"] == "reversed" && strings.Contains(it["detail"].(string), "on-hold")
+			}
+		}
+		if !found {
+			t.Fatalf("no review item for the reversal: %v", s.lunas.Review(t))
+		}
+		// A debit without a reversal narrative never touches an order.
+		other := addOnHold(s.tls, 444123)
+		s.pay(t, s.tls, "plain-credit", 444123)
+		s.requireCompleted(t, s.tls, "plain-credit", 60*time.Second)
+		plain, _ := json.Marshal([]map[string]any{{"mutation_id": "plain-debit", "bank_id": s.tls.bankID, "type": "DB", "amount": 444123, "description": "TRSF E-BANKING DB BAYAR SUPPLIER"}})
+		s.lunas.Send(t, plain)
+		s.requireCompleted(t, s.tls, "plain-debit", 60*time.Second)
+		requirePaidOnce(t, s.tls, other.ID, "plain-credit")
+	})
+
 	t.Run("the key and secret never reach the log", func(t *testing.T) {
 		log := s.lunas.Log()
 		for _, secret := range []string{fakewoo.DefaultConsumerKey, fakewoo.DefaultConsumerSecret} {
