@@ -57,3 +57,29 @@ func TestVerifyRejectsMalformedSignatures(t *testing.T) {
 		t.Error("Verify accepted an empty secret")
 	}
 }
+
+// TestSharedSpecPayloads checks the payloads in ../shared/spec/payloads (the
+// spec's own copies, beside the repository in CI) against the vectors, and
+// that examples/payloads holds the same bytes.
+func TestSharedSpecPayloads(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "spec", "payloads")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no spec checkout beside the repository (%v)", err)
+	}
+	for _, v := range vectors {
+		spec, err := os.ReadFile(filepath.Join(dir, v.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !Verify([][]byte{[]byte(v.secret)}, spec, v.signature) {
+			t.Errorf("%s does not verify with its secret", v.file)
+		}
+		if _, err := core.ParseMutations(spec); err != nil {
+			t.Errorf("%s: %v", v.file, err)
+		}
+		ours, err := os.ReadFile(filepath.Join("..", "..", "examples", "payloads", v.file))
+		if err != nil || string(ours) != string(spec) {
+			t.Errorf("examples/payloads/%s differs from the spec's copy", v.file)
+		}
+	}
+}
