@@ -60,3 +60,6 @@ func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
 func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
 func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
 func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)); os.Exit(1) }
+
+// AsynqLogger adapts an hclog logger for Asynq's scheduler and server.
+func AsynqLogger(l hclog.Logger) asynq.Logger { return asynqLogger{l} }

@@ -45,18 +45,21 @@ type App struct {
 	PublicAddr string // set by Open: the bound public address
 	AdminAddr  string // set by Open: the bound admin address
 
-	rdb      redis.UniversalClient
-	client   *asynq.Client
-	worker   *queue.Worker
-	insp     *asynq.Inspector
-	auditor  *queue.Auditor
-	plugins  map[string]*pluginhost.Plugin
-	server   *asynq.Server
-	servers  []*http.Server
-	admin    *ops.Handler
-	registry *prometheus.Registry
-	wg       sync.WaitGroup
-	errs     chan error
+	rdb       redis.UniversalClient
+	client    *asynq.Client
+	worker    *queue.Worker
+	insp      *asynq.Inspector
+	producer  *queue.Producer
+	scheduler *asynq.Scheduler
+	redisOpt  asynq.RedisConnOpt
+	auditor   *queue.Auditor
+	plugins   map[string]*pluginhost.Plugin
+	server    *asynq.Server
+	servers   []*http.Server
+	admin     *ops.Handler
+	registry  *prometheus.Registry
+	wg        sync.WaitGroup
+	errs      chan error
 }
 
 // Open connects to Redis, starts the plugins and the worker (role worker or
@@ -93,8 +96,15 @@ func (a *App) Open(ctx context.Context) (err error) {
 		}
 	}
 	review := queue.NewReviewStore(rdb)
+	a.redisOpt = aopt
 	a.client = asynq.NewClient(aopt)
 	a.insp = asynq.NewInspector(aopt)
+	a.producer = queue.NewProducer(a.client, queue.ProducerConfig{Route: func(bankID string) string {
+		if s, ok := a.Config.StoreForBank(bankID); ok {
+			return queue.StoreQueue(s.Name)
+		}
+		return queue.UnroutedQueue
+	}})
 	a.registry.MustRegister(queue.QueueCollector{Inspector: a.insp})
 
 	if a.Role == RoleAll || a.Role == RoleWorker {
@@ -142,12 +152,6 @@ func (a *App) Open(ctx context.Context) (err error) {
 
 func (a *App) receivers() (http.Handler, error) {
 	a.auditor = queue.NewAuditor(a.rdb, a.Logger)
-	producer := queue.NewProducer(a.client, queue.ProducerConfig{Route: func(bankID string) string {
-		if s, ok := a.Config.StoreForBank(bankID); ok {
-			return queue.StoreQueue(s.Name)
-		}
-		return queue.UnroutedQueue
-	}})
 	metrics := webhook.NewMetrics(a.registry)
 	receivers := map[string]*webhook.Receiver{}
 	for _, w := range a.Config.Webhooks {
@@ -162,7 +166,7 @@ func (a *App) receivers() (http.Handler, error) {
 		if cfg.TrustedProxies, err = webhook.ParsePrefixes(w.TrustedProxies); err != nil {
 			return nil, fmt.Errorf("webhook %q: trusted_proxies: %w", w.Name, err)
 		}
-		rc, err := webhook.New(cfg, producer, a.auditor, a.Logger, metrics)
+		rc, err := webhook.New(cfg, a.producer, a.auditor, a.Logger, metrics)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +213,9 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 			return a.enqueue(ctx, task, opts...)
 		}
 	}
-	a.mootaHandlers(mux, &wcfg, &extra)
+	if err := a.mootaHandlers(mux, &wcfg, &extra); err != nil {
+		return err
+	}
 	a.worker = queue.NewWorker(wcfg)
 	mux.Handle(queue.TypeMutation, a.worker)
 	a.server = queue.NewServer(aopt, queue.ServerConfig{Stores: names, Extra: extra, Concurrency: a.Config.Worker.Concurrency, Logger: a.Logger})
@@ -289,6 +295,9 @@ func (a *App) Close() {
 	a.wg.Wait()
 	if a.admin != nil {
 		_ = a.admin.Close()
+	}
+	if a.scheduler != nil {
+		a.scheduler.Shutdown()
 	}
 	if a.server != nil {
 		a.server.Shutdown()

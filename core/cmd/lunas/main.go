@@ -8,6 +8,7 @@
 //	lunas check --config lunas.hcl
 //	lunas review list|show|resolve|dismiss
 //	lunas replay --queue Q [--id TASK]
+//	lunas reconcile --config lunas.hcl --since 48h
 //	lunas plugin init NAME
 //	lunas version
 package main
@@ -36,6 +37,7 @@ Usage:
   lunas check   --config lunas.hcl                               validate the config, start each plugin, call Health
   lunas review  list|show|resolve|dismiss ...                     the review inbox (ambiguous, unmatched, refused payments)
   lunas replay  --queue Q [--id TASK | --state archived]          run archived tasks again
+  lunas reconcile --config lunas.hcl [--since 48h] [--bank ID]   queue the mutations Moota's API has and no webhook delivered
   lunas plugin init NAME [--dir DIR]                             write a new store plugin skeleton
   lunas version                                                  print the version
 `
@@ -94,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runReview(ctx, rest, stdout, stderr)
 	case "replay":
 		return runReplay(ctx, rest, stdout, stderr)
+	case "reconcile":
+		return runReconcile(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "lunas", Version)
 		return nil
