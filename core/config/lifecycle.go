@@ -13,6 +13,9 @@ const (
 	DefaultMootaBaseURL   = "https://app.moota.co/api/v2"
 	DefaultLookback       = 48 * time.Hour
 	DefaultReversalWindow = 30 * 24 * time.Hour
+	// MaxLookback keeps reconciliation inside the 14 days a finished task
+	// (and so its dedupe key) is retained, with two days of margin.
+	MaxLookback = 12 * 24 * time.Hour
 )
 
 // DefaultRecheck is when an unmatched payment is looked at again before it
@@ -133,8 +136,8 @@ func validateLifecycle(v *problems, c *Config, src source) {
 		if m.ReconcileEvery < 0 || (m.ReconcileEvery > 0 && m.ReconcileEvery < time.Minute) {
 			v.add(src.moota.at("reconcile_every"), "moota: reconcile_every must be at least 1m (Moota charges points for API use; poll modestly)")
 		}
-		if m.Lookback <= 0 {
-			v.add(src.moota.at("lookback"), "moota: lookback must be positive")
+		if m.Lookback <= 0 || m.Lookback > MaxLookback {
+			v.add(src.moota.at("lookback"), "moota: lookback must be positive and at most %s: Lunas recognises a mutation it already has for 14 days, and an older one could pay a second order", MaxLookback)
 		}
 	}
 	for i, d := range c.Review.Recheck {
