@@ -6,17 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/lunas-dev/lunas/sdk"
 )
-
-// maxRetryAfter caps Moota's Retry-After, so that a strange header cannot
-// park a write-back for days.
-const maxRetryAfter = time.Hour
 
 // maxReasonLen bounds how much of Moota's message goes into an error.
 const maxReasonLen = 300
@@ -35,7 +30,7 @@ func statusError(op string, status int, h http.Header, body []byte, token string
 	}
 	switch {
 	case status == http.StatusTooManyRequests || status >= 500:
-		return sdk.Retryable(fmt.Errorf("%s", where), retryAfter(h.Get("Retry-After"), now))
+		return sdk.Retryable(fmt.Errorf("%s", where), sdk.RetryAfter(h.Get("Retry-After"), now))
 	case status == http.StatusUnauthorized:
 		return sdk.Permanentf("%s (Moota refused the API token: check moota.api_token in lunas.hcl, a personal token from Moota's dashboard that has not been revoked)", where)
 	case status == http.StatusForbidden:
@@ -100,23 +95,4 @@ func clean(s string) string {
 		s = string(r[:maxReasonLen]) + "…"
 	}
 	return s
-}
-
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
-// Unparseable or past values give 0, which leaves the delay to the queue.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		d = time.Duration(secs) * time.Second
-	} else if at, err := http.ParseTime(v); err == nil {
-		d = at.Sub(now)
-	}
-	return min(max(d, 0), maxRetryAfter)
 }

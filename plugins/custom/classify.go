@@ -4,17 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/lunas-dev/lunas/sdk"
 )
-
-// maxRetryAfter caps a store's Retry-After, so that a misconfigured store
-// cannot park a payment for days.
-const maxRetryAfter = time.Hour
 
 // maxReasonLen bounds how much of a store's message goes into an error or a
 // refusal reason.
@@ -32,7 +27,7 @@ func statusError(op string, r *reply, now time.Time) error {
 	}
 	switch {
 	case r.status == http.StatusTooManyRequests || r.status >= 500:
-		return sdk.Retryable(fmt.Errorf("%s", where), retryAfter(r.header.Get("Retry-After"), now))
+		return sdk.Retryable(fmt.Errorf("%s", where), sdk.RetryAfter(r.header.Get("Retry-After"), now))
 	case r.status == http.StatusUnauthorized || r.status == http.StatusForbidden:
 		return sdk.Permanentf("%s (the store refused Lunas's credentials: check that settings.secret equals the store's secret, "+
 			"that settings.headers carry what its gateway expects, and that both clocks are right to within 5 minutes)", where)
@@ -73,26 +68,4 @@ func clean(s string) string {
 		s = string(r[:maxReasonLen]) + "…"
 	}
 	return s
-}
-
-// retryAfter parses a Retry-After header (delay in seconds or an HTTP date).
-// Unparseable or past values give 0, which leaves the delay to the core.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		if secs > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		d = time.Duration(secs) * time.Second
-	} else if at, err := http.ParseTime(v); err == nil {
-		d = at.Sub(now)
-	}
-	return min(max(d, 0), maxRetryAfter)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lunas-dev/lunas/plugins/custom/signature"
+	"github.com/lunas-dev/lunas/sdk"
 )
 
 // TestOpenAPIDescribesThePlugin keeps openapi.yaml in step with the paths,
@@ -23,7 +24,7 @@ func TestOpenAPIDescribesThePlugin(t *testing.T) {
 		"\n  " + pathHealth + ":\n    get:",
 		"name: " + signature.Header,
 		"name: Idempotency-Key",
-		"at most 1 h",         // maxRetryAfter
+		"at most 1 h",         // sdk.MaxRetryAfter
 		"up to 8 MiB",         // maxReplyBytes
 		"more than 5 minutes", // signature.DefaultTolerance
 	} {
@@ -31,7 +32,7 @@ func TestOpenAPIDescribesThePlugin(t *testing.T) {
 			t.Errorf("openapi.yaml does not contain %q", want)
 		}
 	}
-	if maxRetryAfter.Hours() != 1 || maxReplyBytes != 8<<20 || signature.DefaultTolerance.Minutes() != 5 {
+	if sdk.MaxRetryAfter.Hours() != 1 || maxReplyBytes != 8<<20 || signature.DefaultTolerance.Minutes() != 5 {
 		t.Error("a limit changed: update openapi.yaml and this test")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,9 +59,9 @@ func httpError(op string, status int, header http.Header, body []byte, r redacto
 	case status == http.StatusNotFound:
 		return sdk.Permanent(fmt.Errorf("shopify %s: not found (HTTP 404): check shop, api_version and base_url", op))
 	case status == http.StatusTooManyRequests:
-		return sdk.Retryable(fmt.Errorf("shopify %s: rate limited (HTTP 429: %s)", op, msg), max(minDelay, retryAfter(header)))
+		return sdk.Retryable(fmt.Errorf("shopify %s: rate limited (HTTP 429: %s)", op, msg), max(minDelay, sdk.RetryAfter(header.Get("Retry-After"), time.Now())))
 	case status >= 500:
-		return sdk.Retryable(fmt.Errorf("shopify %s: server error (HTTP %d: %s)", op, status, msg), retryAfter(header))
+		return sdk.Retryable(fmt.Errorf("shopify %s: server error (HTTP %d: %s)", op, status, msg), sdk.RetryAfter(header.Get("Retry-After"), time.Now()))
 	}
 	return sdk.Permanent(fmt.Errorf("shopify %s: HTTP %d: %s", op, status, msg))
 }
@@ -91,7 +90,7 @@ func queryError(op string, raw json.RawMessage, cost *queryCost, header http.Hea
 			if cost != nil {
 				delay = cost.deficitDelay()
 			}
-			if ra := retryAfter(header); ra > 0 {
+			if ra := sdk.RetryAfter(header.Get("Retry-After"), time.Now()); ra > 0 {
 				delay = ra
 			}
 			return sdk.Retryable(fmt.Errorf("shopify %s: throttled by the API cost budget; retry in %s", op, delay), delay)
@@ -101,21 +100,6 @@ func queryError(op string, raw json.RawMessage, cost *queryCost, header http.Hea
 		msgs = append(msgs, r.clean(e.Message))
 	}
 	return sdk.Permanent(fmt.Errorf("shopify %s: %s", op, strings.Join(msgs, "; ")))
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(h http.Header) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		return secondsToDuration(s)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(0, time.Until(t).Round(time.Millisecond))
-	}
-	return 0
 }
 
 // bodyMessage extracts Shopify's message from an error body, whose errors

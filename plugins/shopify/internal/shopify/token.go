@@ -115,7 +115,7 @@ func (c *clientCredentials) grant(ctx context.Context) (string, time.Duration, e
 	_ = json.Unmarshal(body, &r)
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return "", 0, sdk.Retryable(fmt.Errorf("shopify: client-credentials grant: HTTP %d", resp.StatusCode), retryAfter(resp.Header))
+		return "", 0, sdk.Retryable(fmt.Errorf("shopify: client-credentials grant: HTTP %d", resp.StatusCode), sdk.RetryAfter(resp.Header.Get("Retry-After"), time.Now()))
 	case resp.StatusCode != http.StatusOK:
 		reason := strings.TrimSpace(r.Error + " " + r.ErrorDescription)
 		if reason == "" {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/lunas-dev/lunas/sdk"
@@ -15,10 +13,6 @@ import (
 
 // permissionHint is added to every 401/403: it is what the merchant must check.
 const permissionHint = "the API key needs Read/Write permission (WooCommerce > Settings > Advanced > REST API)"
-
-// maxRetryAfter caps a server's Retry-After so that a bogus value cannot
-// park a payment for days.
-const maxRetryAfter = time.Hour
 
 // apiError is a non-2xx answer from WooCommerce, with the error body
 // {"code":...,"message":...,"data":{"status":N}} when there was one.
@@ -55,7 +49,7 @@ func statusOf(err error) int {
 // Retry-After, redirects permanent with the address to configure.
 func (c *client) statusError(method, path string, resp *http.Response, body []byte) error {
 	e := &apiError{Method: method, Path: path, Status: resp.StatusCode,
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		RetryAfter: sdk.RetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var wpErr struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
@@ -80,28 +74,6 @@ func (c *client) statusError(method, path string, resp *http.Response, body []by
 		return sdk.Retryable(e, e.RetryAfter)
 	}
 	return sdk.Permanent(e)
-}
-
-// parseRetryAfter reads Retry-After as seconds or an HTTP date; anything
-// else, or a time in the past, is 0 (the core's own backoff).
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		d = time.Duration(n) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now).Round(time.Second)
-	}
-	return max(0, min(d, maxRetryAfter))
 }
 
 // withoutQuery drops a redirect target's query, which may echo the key.

@@ -158,14 +158,14 @@ func TestParseRetryAfter(t *testing.T) {
 		{" 120 ", 2 * time.Minute},
 		{"0", 0},
 		{"-5", 0},
-		{"999999999999", maxRetryAfter},
+		{"999999999999", sdk.MaxRetryAfter},
 		{"Tue, 03 Jun 2025 09:00:30 GMT", 30 * time.Second},
 		{"Tue, 03 Jun 2025 08:59:00 GMT", 0},
 		{"soon", 0},
 	}
 	for _, tt := range tests {
-		if got := parseRetryAfter(tt.in, now); got != tt.want {
-			t.Errorf("parseRetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
+		if got := sdk.RetryAfter(tt.in, now); got != tt.want {
+			t.Errorf("RetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }
