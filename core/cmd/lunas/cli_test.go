@@ -88,3 +88,22 @@ func execOut(bin string, args ...string) (string, error) {
 	err := c.Run()
 	return b.String(), err
 }
+
+func TestPluginInitWritesASkeleton(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "magento")
+	out, _, err := runCLI(t, "plugin", "init", "magento", "--dir", dir)
+	if err != nil || !strings.Contains(out, "Wrote plugin") {
+		t.Fatalf("plugin init: %v %s", err, out)
+	}
+	for _, f := range []string{"main.go", "store.go", "store_test.go", "README.md"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("skeleton lacks %s: %v", f, err)
+		}
+	}
+	if _, _, err := runCLI(t, "plugin", "init", "Bad Name", "--dir", t.TempDir()); err == nil {
+		t.Error("an invalid plugin name was accepted")
+	}
+	if _, _, err := runCLI(t, "plugin", "init", "magento", "--dir", dir); err == nil {
+		t.Error("plugin init overwrote an existing skeleton")
+	}
+}
