@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"os"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -34,6 +35,7 @@ func Serve(store Store, opts ...ServeOption) {
 			"put it next to the lunas binary (or name it with path = \"...\" in the store block).\n")
 		os.Exit(1)
 	}
+	go exitWithParent(cfg.logger)
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: Handshake,
 		Plugins:         map[string]plugin.Plugin{PluginName: &GRPCPlugin{Impl: store, Logger: cfg.logger}},
@@ -59,4 +61,18 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// exitWithParent ends the plugin when the core that started it is gone (a
+// kill -9 gives the core no chance to stop its plugins): the plugin is
+// re-parented, and an orphan serving nobody would linger forever.
+func exitWithParent(log hclog.Logger) {
+	parent := os.Getppid()
+	for {
+		time.Sleep(time.Second)
+		if os.Getppid() != parent {
+			log.Warn("the Lunas core that started this plugin is gone; exiting")
+			os.Exit(0)
+		}
+	}
 }

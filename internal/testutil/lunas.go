@@ -252,3 +252,6 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// PID is the process id of lunas serve.
+func (l *Lunas) PID() int { return l.cmd.Process.Pid }
