@@ -8,7 +8,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.Version=$(VERSION)
 PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
 
-.PHONY: build run test bench lint generate clean
+.PHONY: build run test bench lint generate clean fuzz
 
 build:
 	@mkdir -p $(BIN)
@@ -28,6 +28,14 @@ test: build
 
 bench: build
 	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN)
+
+# fuzz runs each fuzz target for FUZZTIME (crashers land in testdata/fuzz
+# and then run as regular tests in make test).
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./core/
+	$(GO) test -run '^$$' -fuzz '^FuzzSignature$$' -fuzztime $(FUZZTIME) ./core/webhook/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./core/config/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

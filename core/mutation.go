@@ -151,32 +151,42 @@ func parseMootaTime(s string) time.Time {
 }
 
 // withoutBankMeta returns the object with bank.meta removed, every other
-// byte of every other field kept as Moota sent it.
+// byte of every other field kept as Moota sent it. JSON field names match
+// case-insensitively (and may be \u-escaped) when decoded into a struct, so
+// "BANK"/"Meta" are removed too: nothing that would decode as bank.meta is
+// ever stored.
 func withoutBankMeta(raw json.RawMessage) (json.RawMessage, error) {
-	if !bytes.Contains(raw, []byte(`"meta"`)) {
+	if !bytes.Contains(raw, []byte(`\u`)) && !bytes.Contains(bytes.ToLower(raw), []byte("meta")) {
 		return raw, nil
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, err
 	}
-	bank, ok := obj["bank"]
-	if !ok || len(bank) == 0 || bank[0] != '{' {
+	changed := false
+	for k, v := range obj {
+		if !strings.EqualFold(k, "bank") || len(v) == 0 || v[0] != '{' {
+			continue
+		}
+		var b map[string]json.RawMessage
+		if err := json.Unmarshal(v, &b); err != nil {
+			return nil, err
+		}
+		for bk := range b {
+			if strings.EqualFold(bk, "meta") {
+				delete(b, bk)
+				changed = true
+			}
+		}
+		nb, err := json.Marshal(b)
+		if err != nil {
+			return nil, err
+		}
+		obj[k] = nb
+	}
+	if !changed {
 		return raw, nil
 	}
-	var b map[string]json.RawMessage
-	if err := json.Unmarshal(bank, &b); err != nil {
-		return nil, err
-	}
-	if _, ok := b["meta"]; !ok {
-		return raw, nil
-	}
-	delete(b, "meta")
-	nb, err := json.Marshal(b)
-	if err != nil {
-		return nil, err
-	}
-	obj["bank"] = nb
 	return json.Marshal(obj)
 }
 

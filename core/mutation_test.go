@@ -87,6 +87,25 @@ func TestParseMutationsStripsBankMeta(t *testing.T) {
 	}
 }
 
+// TestParseMutationsStripsBankMetaInAnySpelling was found by FuzzParse: Go
+// matches JSON field names case-insensitively, so "BAnk"/"META" (or a
+// \u-escaped name) would have kept session tokens in the stored task.
+func TestParseMutationsStripsBankMetaInAnySpelling(t *testing.T) {
+	for _, body := range []string{
+		`{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","BAnk":{"meta":{"s":"tok1"}}}`,
+		`{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"META":{"s":"tok1"}}}`,
+		`{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"\u006deta":{"s":"tok1"}}}`,
+	} {
+		ms, err := ParseMutations([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(ms[0].Raw), "tok1") {
+			t.Errorf("bank.meta kept for %s: %s", body, ms[0].Raw)
+		}
+	}
+}
+
 func TestParseMutationsDates(t *testing.T) {
 	got, err := ParseMutations([]byte(`[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","date":"2025-01-15 10:21:07"}]`))
 	if err != nil {
