@@ -8,7 +8,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.Version=$(VERSION)
 PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
 
-.PHONY: build run test bench lint generate clean fuzz
+.PHONY: build run test bench lint generate clean fuzz chaos
 
 build:
 	@mkdir -p $(BIN)
@@ -28,6 +28,11 @@ test: build
 
 bench: build
 	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN)
+
+# chaos runs the fault tests at full size (5,000 mutations for kill -9),
+# with the plugin-crash and Sentinel failover tests.
+chaos: build
+	@scripts/with-redis.sh env LUNAS_TEST_BIN=$(BIN) LUNAS_CHAOS_FULL=1 $(GO) test -count=1 -timeout 40m -v ./internal/chaos/
 
 # fuzz runs each fuzz target for FUZZTIME (crashers land in testdata/fuzz
 # and then run as regular tests in make test).

@@ -112,7 +112,9 @@ func fromStatus(err error) error {
 	case codes.Unimplemented:
 		return Permanent(fmt.Errorf("%s: %w", msg, ErrUnimplemented))
 	case codes.Unavailable:
-		return Retryable(fmt.Errorf("plugin unavailable: %s", msg), 0)
+		// No class attached: the connection itself failed, usually because
+		// the plugin process died. The core restarts it within a second.
+		return Retryable(fmt.Errorf("plugin unavailable: %s", msg), time.Second)
 	}
 	return Retryable(fmt.Errorf("plugin error (%s): %s", st.Code(), msg), 0)
 }

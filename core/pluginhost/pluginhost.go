@@ -227,7 +227,9 @@ func (p *Plugin) crashed(err error) error {
 	dead := p.client != nil && p.client.Exited()
 	p.mu.Unlock()
 	if dead {
-		return sdk.Retryable(fmt.Errorf("store %q: plugin crashed during the call: %w", p.cfg.Store, err), 0)
+		// A second is enough: the next call relaunches the plugin. The core's
+		// exponential backoff would park every task that was in flight.
+		return sdk.Retryable(fmt.Errorf("store %q: plugin crashed during the call: %w", p.cfg.Store, err), time.Second)
 	}
 	return err
 }

@@ -44,11 +44,13 @@ func NewServer(redis asynq.RedisConnOpt, cfg ServerConfig) *asynq.Server {
 	return asynq.NewServer(redis, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		TaskCheckInterval: cfg.PollInterval,
-		Queues:            queues,
-		RetryDelayFunc:    RetryDelay,
-		IsFailure:         IsFailure,
-		Logger:            asynqLogger{log},
-		LogLevel:          asynq.WarnLevel,
+		// Retries and re-checks become due on the second, not up to 5s late.
+		DelayedTaskCheckInterval: time.Second,
+		Queues:                   queues,
+		RetryDelayFunc:           RetryDelay,
+		IsFailure:                IsFailure,
+		Logger:                   asynqLogger{log},
+		LogLevel:                 asynq.WarnLevel,
 	})
 }
 
