@@ -316,7 +316,9 @@ func (w *Worker) toReview(ctx context.Context, item core.ReviewItem, store, outc
 // exponential backoff.
 func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
 	if _, d := sdk.ClassOf(err); d > 0 {
-		return d
+		// Asynq keeps retry times in whole seconds (rounded down), which
+		// could run a retry up to a second before the store asked: add one.
+		return d + time.Second
 	}
 	return asynq.DefaultRetryDelayFunc(n, err, t)
 }
