@@ -93,6 +93,14 @@ func ParseMutation(raw json.RawMessage) (Mutation, error) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return Mutation{}, fmt.Errorf("%w: a mutation must be a JSON object", ErrPayload)
 	}
+	// Strip bank.meta first and decode from the cleaned bytes, so the fields
+	// the worker re-parses later are exactly the ones decided here (duplicate
+	// or differently-cased keys cannot make the two disagree).
+	clean, err := withoutBankMeta(raw)
+	if err != nil {
+		return Mutation{}, fmt.Errorf("%w: %v", ErrPayload, jsonErr(err))
+	}
+	raw = clean
 	var w wire
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return Mutation{}, fmt.Errorf("%w: %v", ErrPayload, jsonErr(err))
@@ -131,11 +139,7 @@ func ParseMutation(raw json.RawMessage) (Mutation, error) {
 	}
 	m.Date = parseMootaTime(w.Date)
 	m.CreatedAt = parseMootaTime(w.CreatedAt)
-	clean, err := withoutBankMeta(raw)
-	if err != nil {
-		return Mutation{}, fmt.Errorf("%w: mutation %s: %v", ErrPayload, m.ID, err)
-	}
-	m.Raw = clean
+	m.Raw = raw
 	return m, nil
 }
 
@@ -163,7 +167,6 @@ func withoutBankMeta(raw json.RawMessage) (json.RawMessage, error) {
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, err
 	}
-	changed := false
 	for k, v := range obj {
 		if !strings.EqualFold(k, "bank") || len(v) == 0 || v[0] != '{' {
 			continue
@@ -175,7 +178,6 @@ func withoutBankMeta(raw json.RawMessage) (json.RawMessage, error) {
 		for bk := range b {
 			if strings.EqualFold(bk, "meta") {
 				delete(b, bk)
-				changed = true
 			}
 		}
 		nb, err := json.Marshal(b)
@@ -184,9 +186,8 @@ func withoutBankMeta(raw json.RawMessage) (json.RawMessage, error) {
 		}
 		obj[k] = nb
 	}
-	if !changed {
-		return raw, nil
-	}
+	// Always re-encode: a duplicate "bank" key collapses to the last one, the
+	// same one a struct decoder would use.
 	return json.Marshal(obj)
 }
 

@@ -143,3 +143,18 @@ func TestSpecPayloads(t *testing.T) {
 		})
 	}
 }
+
+// TestParseMutationIDIsStable: the id decided at the webhook is the id the
+// worker re-parses from the stored payload (the task id and the
+// idempotency key must agree), whatever duplicate keys the body holds.
+func TestParseMutationIDIsStable(t *testing.T) {
+	body := `{"mutation_id":"a","MUTATION_ID":"z","bank_id":"b","amount":1,"type":"CR","bank":{"meta":1}}`
+	ms, err := ParseMutations([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := ParseMutation(ms[0].Raw)
+	if err != nil || again.ID != ms[0].ID {
+		t.Fatalf("id %q at the webhook, %q when re-parsed (%v)", ms[0].ID, again.ID, err)
+	}
+}

@@ -211,8 +211,16 @@ func (p *Plugin) current(ctx context.Context) (sdk.Store, error) {
 		p.client.Kill()
 		p.client = nil
 	}
+	// Wait out the rest of the second rather than failing every task taken
+	// meanwhile: each failure would use up one of its retries.
 	if wait := time.Second - time.Since(p.lastLaunch); wait > 0 {
-		return nil, sdk.Retryable(fmt.Errorf("store %q: plugin crashed; restarting", p.cfg.Store), wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, sdk.Retryable(fmt.Errorf("store %q: plugin crashed; restarting: %w", p.cfg.Store, ctx.Err()), time.Second)
+		case <-t.C:
+		}
 	}
 	return p.launchLocked(ctx)
 }
