@@ -87,7 +87,7 @@ func TestParseMutationsStripsBankMeta(t *testing.T) {
 	}
 }
 
-// TestParseMutationsStripsBankMetaInAnySpelling was found by FuzzParse: Go
+// TestParseMutationsStripsBankMetaInAnySpelling was found by FuzzParseMutations: Go
 // matches JSON field names case-insensitively, so "BAnk"/"META" (or a
 // \u-escaped name) would have kept session tokens in the stored task.
 func TestParseMutationsStripsBankMetaInAnySpelling(t *testing.T) {

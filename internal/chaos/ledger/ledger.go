@@ -53,24 +53,26 @@ const PaidStatus = "paid"
 // openStatus is the status of a seeded order.
 const openStatus = "pending"
 
-// Seed adds orders; an order with an amount already taken is an error.
+// Seed adds orders; an order due an amount another order is due is an error.
 func (l *Ledger) Seed(ctx context.Context, orders []Order) error {
+	added := make([]*redis.BoolCmd, len(orders))
 	_, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, o := range orders {
+		for i, o := range orders {
 			p.HSet(ctx, l.orderKey(o.ID), "id", o.ID, "number", o.Number, "amount", o.Amount.String(),
 				"created_at", o.CreatedAt.UTC().Format(time.RFC3339Nano), "status", openStatus, "paid_by", "")
-			p.HSetNX(ctx, l.byAmountKey(), o.Amount.String(), o.ID)
+			added[i] = p.HSetNX(ctx, l.byAmountKey(), o.Amount.String(), o.ID)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("seed ledger: %w", err)
 	}
-	ids, err := l.rdb.HLen(ctx, l.byAmountKey()).Result()
-	if err == nil && ids < int64(len(orders)) {
-		err = errors.New("seed ledger: two orders share an amount")
+	for i, cmd := range added {
+		if !cmd.Val() {
+			return fmt.Errorf("seed ledger: order %s is due %s, like another order", orders[i].ID, orders[i].Amount)
+		}
 	}
-	return err
+	return nil
 }
 
 // Open returns the unpaid order due amount created at or after since, if any.

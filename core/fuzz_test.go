@@ -1,0 +1,148 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzParseMutations feeds ParseMutations arbitrary bodies, starting from
+// the spec's payloads. It must never panic; every error must wrap
+// ErrPayload; every mutation it accepts must be usable (ids, CR or DB),
+// must parse again from its Raw to the same values (the worker re-parses
+// Raw from the queue, so the two must agree), and must not carry bank.meta.
+//
+//	go test -run x -fuzz FuzzParseMutations -fuzztime 60s ./core/
+func FuzzParseMutations(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("..", "examples", "payloads", "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed payloads in examples/payloads: %v", err)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, c := range parseRegressions {
+		f.Add([]byte(c.body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		muts, err := ParseMutations(body)
+		if err != nil {
+			if !errors.Is(err, ErrPayload) {
+				t.Fatalf("error %q does not wrap ErrPayload", err)
+			}
+			if muts != nil {
+				t.Fatalf("mutations returned with an error")
+			}
+			return
+		}
+		for i := range muts {
+			checkParsed(t, &muts[i])
+		}
+	})
+}
+
+// parseRegressions are bodies the fuzzer (or a reading of the parser)
+// found wrong once; each must parse and pass checkParsed.
+var parseRegressions = []struct{ name, body string }{
+	{"lone object", `{"mutation_id":"a","bank_id":"b","amount":1,"type":"cr"}`},
+	{"numeric ids and a string amount", `[{"mutation_id":123,"bank_id":456,"amount":"10000.00","type":"DB","account_number":1234567890}]`},
+	{"meta outside bank is kept", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","meta":{"x":1},"bank":{"bank_type":"bca"}}]`},
+	{"bank.meta with an escaped key", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"m\u0065ta":{"session_id":"SECRET"}}}]`},
+	{"bank.meta in another case", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"META":{"session_id":"SECRET"}}}]`},
+	{"bank in another case", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","Bank":{"meta":{"session_id":"SECRET"}}}]`},
+	{"bank.meta twice", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"meta":{"session_id":"SECRET"},"meta":null}}]`},
+	{"bank twice", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"meta":{"session_id":"SECRET"}},"bank":{"bank_type":"bca"}}]`},
+	{"an id twice, in two cases, beside bank.meta", `[{"mutation_id":"a","MUTATION_ID":"b","bank_id":"x","amount":1,"type":"CR","bank":{"meta":{}}}]`},
+}
+
+func TestParseMutationsRegressions(t *testing.T) {
+	for _, c := range parseRegressions {
+		t.Run(c.name, func(t *testing.T) {
+			muts, err := ParseMutations([]byte(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range muts {
+				checkParsed(t, &muts[i])
+			}
+		})
+	}
+}
+
+// checkParsed fails t unless m is what the rest of Lunas may rely on.
+func checkParsed(t *testing.T, m *Mutation) {
+	t.Helper()
+	if m.ID == "" || m.BankID == "" {
+		t.Fatalf("accepted a mutation without an id or bank_id: %+v", m.Mutation)
+	}
+	if m.Type != Credit && m.Type != Debit {
+		t.Fatalf("accepted type %q", m.Type)
+	}
+	if field, ok := bankMeta(m.Raw); ok {
+		t.Fatalf("Raw still holds bank.meta (as %q): %s", field, m.Raw)
+	}
+	again, err := ParseMutation(m.Raw)
+	if err != nil {
+		t.Fatalf("Raw does not parse again: %v\nRaw: %s", err, m.Raw)
+	}
+	if again.Mutation != m.Mutation || !again.CreatedAt.Equal(m.CreatedAt) {
+		t.Fatalf("Raw parses to other values:\nfirst  %+v\nagain  %+v\nRaw: %s", m.Mutation, again.Mutation, m.Raw)
+	}
+}
+
+// bankMeta reports whether raw, a JSON object, holds a "meta" member in a
+// "bank" object, compared as Go's JSON decoding compares field names (any
+// case, escapes decoded, every duplicate seen), and under which name.
+func bankMeta(raw json.RawMessage) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", false
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return "", false
+		}
+		if name, _ := key.(string); strings.EqualFold(name, "bank") {
+			if field, ok := member(value, "meta"); ok {
+				return name + "." + field, true
+			}
+		}
+	}
+	return "", false
+}
+
+// member reports whether obj, if a JSON object, has a member named like
+// name in any case, and its name as written.
+func member(obj json.RawMessage, name string) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", false
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if k, _ := key.(string); strings.EqualFold(k, name) {
+			return k, true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
+}
