@@ -21,7 +21,7 @@ var (
 	redisSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
 			{Name: "addr"}, {Name: "url"}, {Name: "username"}, {Name: "password"},
-			{Name: "db"}, {Name: "require_persistence"},
+			{Name: "db"}, {Name: "require_persistence"}, {Name: "wait_replicas"}, {Name: "wait_timeout"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "sentinel"}},
 	}
@@ -95,6 +95,7 @@ func (d *decoder) admin(b *hcl.Block, a *Admin) place {
 // redis decodes the redis block (b may be nil: no block at all). Addr
 // defaults only when the block names no way to reach Redis.
 func (d *decoder) redis(b *hcl.Block, r *Redis) (redisAt, sentinelAt place) {
+	r.WaitTimeout = DefaultWaitTimeout
 	if b == nil {
 		r.Addr = DefaultRedisAddr
 		return place{}, place{}
@@ -116,6 +117,11 @@ func (d *decoder) redis(b *hcl.Block, r *Redis) (redisAt, sentinelAt place) {
 		d.strs(sattrs, "addrs", sentinelAt, &r.Sentinel.Addrs)
 		d.str(sattrs, "password", sentinelAt, &r.Sentinel.Password)
 	}
+	if r.Sentinel != nil {
+		r.WaitReplicas = 1
+	}
+	d.smallInt(attrs, "wait_replicas", p, &r.WaitReplicas)
+	d.duration(attrs, "wait_timeout", p, &r.WaitTimeout)
 	_, hasAddr := p.attrs["addr"]
 	_, hasURL := p.attrs["url"]
 	if !hasAddr && !hasURL && r.Sentinel == nil {

@@ -77,7 +77,19 @@ type Redis struct {
 	RequirePersistence bool
 	// Sentinel, when set, finds the master through Redis Sentinel.
 	Sentinel *Sentinel
+	// WaitReplicas is how many replicas must acknowledge a mutation before
+	// the webhook answers 200 (Redis WAIT on the connection that stored
+	// it), and a worker's order choice before it pays: replication is
+	// asynchronous, so without it a failover can lose writes the old master
+	// acknowledged. Default 1 with Sentinel, else 0 (do not wait).
+	WaitReplicas int
+	// WaitTimeout bounds that wait; a mutation not acknowledged in time is
+	// answered 503 and Moota delivers it again. Default 1s.
+	WaitTimeout time.Duration
 }
+
+// DefaultWaitTimeout is how long a write waits for its replicas by default.
+const DefaultWaitTimeout = time.Second
 
 // Sentinel is the `sentinel` block inside `redis`.
 type Sentinel struct {

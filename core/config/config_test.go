@@ -38,7 +38,7 @@ func TestParse(t *testing.T) {
 		{"testdata/valid.hcl", &Config{
 			Listen: "0.0.0.0:8080",
 			Admin:  Admin{Listen: "0.0.0.0:9090", Username: "ops", Password: "admin-password-123"},
-			Redis:  Redis{Addr: "10.0.0.5:6379", Password: "fallback-redis", DB: 2, RequirePersistence: true},
+			Redis:  Redis{Addr: "10.0.0.5:6379", Password: "fallback-redis", DB: 2, RequirePersistence: true, WaitReplicas: 2, WaitTimeout: 250 * time.Millisecond},
 			Worker: Worker{Concurrency: 4},
 			Webhooks: []Webhook{{
 				Name:           "moota",
@@ -67,7 +67,7 @@ func TestParse(t *testing.T) {
 		{"testdata/minimal.hcl", &Config{
 			Listen:   DefaultListen,
 			Admin:    Admin{Listen: DefaultAdminListen},
-			Redis:    Redis{Addr: DefaultRedisAddr},
+			Redis:    Redis{Addr: DefaultRedisAddr, WaitTimeout: DefaultWaitTimeout},
 			Worker:   Worker{Concurrency: DefaultConcurrency},
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: 1 << 20}},
 			Stores: []Store{{
@@ -82,7 +82,7 @@ func TestParse(t *testing.T) {
 				MasterName: "lunas",
 				Addrs:      []string{"10.0.0.1:26379", "10.0.0.2:26379"},
 				Password:   "sentinel-password",
-			}},
+			}, WaitReplicas: 1, WaitTimeout: DefaultWaitTimeout},
 			Worker:   Worker{Concurrency: DefaultConcurrency},
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
 			Stores: []Store{{
@@ -93,7 +93,7 @@ func TestParse(t *testing.T) {
 		{"testdata/redis_url.hcl", &Config{
 			Listen:   DefaultListen,
 			Admin:    Admin{Listen: DefaultAdminListen},
-			Redis:    Redis{URL: "rediss://default:pw@redis.internal:6380/3"},
+			Redis:    Redis{URL: "rediss://default:pw@redis.internal:6380/3", WaitTimeout: DefaultWaitTimeout},
 			Worker:   Worker{Concurrency: DefaultConcurrency},
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
 			Stores: []Store{{

@@ -57,6 +57,7 @@ func TestParseErrors(t *testing.T) {
 			`testdata/errors/redis.hcl:2: redis: addr: "localhost" is not a host:port address like "127.0.0.1:9090"`,
 			`testdata/errors/redis.hcl:3: redis: username, password and db cannot be combined with url; put them in the url (redis://user:password@host:6379/0)`,
 			`testdata/errors/redis.hcl:4: redis: db must not be negative`,
+			`testdata/errors/redis.hcl:5: redis: wait_replicas must not be negative`,
 		}},
 		{"redis_url.hcl", []string{
 			`testdata/errors/redis_url.hcl:2: redis: url is not a valid redis:// or rediss:// URL (it is not shown because it may contain a password)`,

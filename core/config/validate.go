@@ -120,6 +120,12 @@ func validateRedis(v *problems, r Redis, p, sentinelAt place) {
 	if r.DB < 0 {
 		v.add(p.at("db"), "redis: db must not be negative")
 	}
+	if r.WaitReplicas < 0 {
+		v.add(p.at("wait_replicas"), "redis: wait_replicas must not be negative")
+	}
+	if r.WaitReplicas > 0 && r.WaitTimeout <= 0 {
+		v.add(p.at("wait_timeout"), "redis: wait_timeout must be positive when wait_replicas is set")
+	}
 	if s := r.Sentinel; s != nil {
 		if s.MasterName == "" {
 			v.add(sentinelAt.at("master_name"), "redis: sentinel: master_name is required")

@@ -195,8 +195,12 @@ func (p *Plugin) launchLocked(ctx context.Context) (sdk.Store, error) {
 	return store, nil
 }
 
+// restartEvery is the shortest time between two launches, so that a plugin
+// that dies at start does not spin.
+const restartEvery = 250 * time.Millisecond
+
 // current returns the live store, relaunching a dead process (at most once
-// a second, so a plugin that dies at start does not spin).
+// every restartEvery).
 func (p *Plugin) current(ctx context.Context) (sdk.Store, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -211,9 +215,9 @@ func (p *Plugin) current(ctx context.Context) (sdk.Store, error) {
 		p.client.Kill()
 		p.client = nil
 	}
-	// Wait out the rest of the second rather than failing every task taken
-	// meanwhile: each failure would use up one of its retries.
-	if wait := time.Second - time.Since(p.lastLaunch); wait > 0 {
+	// Wait out the rest of the interval rather than failing every task
+	// taken meanwhile: each failure would use up one of its retries.
+	if wait := restartEvery - time.Since(p.lastLaunch); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -17,6 +17,9 @@ type Producer struct {
 	client *asynq.Client
 	route  func(bankID string) (queue string)
 	retry  int
+	// With NewAckedProducer: the connections, and the replicas to wait for.
+	lanes chan *lane
+	ack   ReplicaAck
 }
 
 var _ core.Queue = (*Producer)(nil)
@@ -52,8 +55,12 @@ func (p *Producer) EnqueueMutation(ctx context.Context, webhook string, m *core.
 	if queue == "" {
 		queue = UnroutedQueue
 	}
-	_, err = p.client.EnqueueContext(ctx, asynq.NewTask(TypeMutation, body),
-		asynq.TaskID(m.TaskID()), asynq.Queue(queue), asynq.Retention(Retention), asynq.MaxRetry(p.retry))
+	task := asynq.NewTask(TypeMutation, body)
+	opts := []asynq.Option{asynq.TaskID(m.TaskID()), asynq.Queue(queue), asynq.Retention(Retention), asynq.MaxRetry(p.retry)}
+	if p.lanes != nil {
+		return p.enqueueAcked(ctx, task, opts)
+	}
+	_, err = p.client.EnqueueContext(ctx, task, opts...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return true, nil
 	}

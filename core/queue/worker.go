@@ -35,6 +35,11 @@ type WorkerConfig struct {
 	Routes Routes           // required
 	Review core.ReviewStore // required
 	Redis  redis.UniversalClient
+	// Ack is how many Redis replicas must have the worker's choice of order
+	// before it pays that order: after a failover that lost the choice, a
+	// retry would no longer find the (now paid) order open and would send
+	// the payment to review instead of confirming it.
+	Ack ReplicaAck
 	// Recheck is when an unmatched payment is tried again before it goes to
 	// review (orders that reach the store after the transfer). Empty: at once.
 	Recheck []time.Duration
@@ -274,7 +279,7 @@ func (w *Worker) remember(ctx context.Context, m *core.Mutation, o sdk.Order) er
 	if err != nil {
 		return err
 	}
-	return w.cfg.Redis.Set(ctx, matchKey(m.TaskID()), b, Retention).Err()
+	return w.cfg.Ack.setAcked(ctx, w.cfg.Redis, matchKey(m.TaskID()), b, Retention)
 }
 
 // call runs one plugin call under the store's timeout and times it.

@@ -99,12 +99,17 @@ func (a *App) Open(ctx context.Context) (err error) {
 	a.redisOpt = aopt
 	a.client = asynq.NewClient(aopt)
 	a.insp = asynq.NewInspector(aopt)
-	a.producer = queue.NewProducer(a.client, queue.ProducerConfig{Route: func(bankID string) string {
+	pcfg := queue.ProducerConfig{Route: func(bankID string) string {
 		if s, ok := a.Config.StoreForBank(bankID); ok {
 			return queue.StoreQueue(s.Name)
 		}
 		return queue.UnroutedQueue
-	}})
+	}}
+	if ack := a.replicaAck(); ack.Enabled() {
+		a.producer = queue.NewAckedProducer(laneDialer(a.Config.Redis), ackLanes, ack, pcfg)
+	} else {
+		a.producer = queue.NewProducer(a.client, pcfg)
+	}
 	a.registry.MustRegister(queue.QueueCollector{Inspector: a.insp})
 
 	if a.Role == RoleAll || a.Role == RoleWorker {
@@ -148,6 +153,17 @@ func (a *App) Open(ctx context.Context) (err error) {
 	}
 	a.Logger.Info("lunas is running", "role", a.Role, "public", a.PublicAddr, "admin", a.AdminAddr, "stores", len(a.Config.Stores))
 	return nil
+}
+
+// ackLanes is how many connections an acknowledging producer holds: each
+// serves one webhook delivery at a time, for an enqueue and a WAIT of well
+// under a millisecond on a healthy replica.
+const ackLanes = 32
+
+// replicaAck is how many replicas must acknowledge a stored mutation, and
+// a worker's choice of order, before either counts as done.
+func (a *App) replicaAck() queue.ReplicaAck {
+	return queue.ReplicaAck{Replicas: a.Config.Redis.WaitReplicas, Timeout: a.Config.Redis.WaitTimeout}
 }
 
 func (a *App) receivers() (http.Handler, error) {
@@ -200,7 +216,7 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 		return err
 	}
 	wcfg := queue.WorkerConfig{
-		Routes: routes, Review: review, Redis: a.rdb,
+		Routes: routes, Review: review, Redis: a.rdb, Ack: a.replicaAck(),
 		Recheck: a.Config.Review.Recheck, ReversalWindow: a.Config.Reversal.Window, ReversalPatterns: patterns,
 		Logger: a.Logger, Metrics: queue.NewWorkerMetrics(a.registry),
 	}
@@ -307,6 +323,9 @@ func (a *App) Close() {
 	}
 	if a.auditor != nil {
 		a.auditor.Close()
+	}
+	if a.producer != nil {
+		_ = a.producer.Close()
 	}
 	if a.client != nil {
 		_ = a.client.Close()

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core/config"
+	"github.com/lunas-dev/lunas/core/queue"
 )
 
 // redisConn turns the redis block into a go-redis client and the matching
@@ -58,4 +60,30 @@ func checkPersistence(ctx context.Context, rdb redis.UniversalClient) error {
 	}
 	return errors.New("redis keeps nothing on disk (no AOF, no RDB snapshots) and require_persistence = true: " +
 		"enable appendonly yes (recommended) or set require_persistence = false")
+}
+
+// laneDialer makes the single-connection clients an acknowledging producer
+// enqueues on (see queue.NewAckedProducer): the same server and database
+// as redisConn, a pool of one, and a read timeout that outlasts WAIT.
+func laneDialer(c config.Redis) queue.Dialer {
+	readTimeout := max(3*time.Second, c.WaitTimeout+time.Second)
+	return func(onConnect func(context.Context, *redis.Conn) error) redis.UniversalClient {
+		switch {
+		case c.URL != "":
+			opt, _ := redis.ParseURL(c.URL) // redisConn parsed it already
+			opt.PoolSize, opt.PipelinePoolSize, opt.MinIdleConns, opt.ReadTimeout, opt.OnConnect = 1, -1, 0, readTimeout, onConnect
+			return redis.NewClient(opt)
+		case c.Sentinel != nil:
+			return redis.NewFailoverClient(&redis.FailoverOptions{
+				MasterName: c.Sentinel.MasterName, SentinelAddrs: c.Sentinel.Addrs, SentinelPassword: c.Sentinel.Password,
+				Username: c.Username, Password: c.Password, DB: c.DB,
+				PoolSize: 1, PipelinePoolSize: -1, ReadTimeout: readTimeout, OnConnect: onConnect,
+			})
+		default:
+			return redis.NewClient(&redis.Options{
+				Addr: c.Addr, Username: c.Username, Password: c.Password, DB: c.DB,
+				PoolSize: 1, PipelinePoolSize: -1, ReadTimeout: readTimeout, OnConnect: onConnect,
+			})
+		}
+	}
 }

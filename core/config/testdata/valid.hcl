@@ -12,6 +12,8 @@ redis {
   password            = env("LUNAS_TEST_REDIS_PASSWORD", "fallback-redis")
   db                  = 2
   require_persistence = true
+  wait_replicas       = 2
+  wait_timeout        = "250ms"
 }
 
 worker {
