@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,8 @@ import (
 // the spec's payloads. It must never panic; every error must wrap
 // ErrPayload; every mutation it accepts must be usable (ids, CR or DB),
 // must parse again from its Raw to the same values (the worker re-parses
-// Raw from the queue, so the two must agree), and must not carry bank.meta.
+// Raw from the queue, so the two must agree), must decode as encoding/json
+// decodes it, and must not carry bank.meta.
 //
 //	go test -run x -fuzz FuzzParseMutations -fuzztime 60s ./core/
 func FuzzParseMutations(f *testing.F) {
@@ -60,6 +62,10 @@ var parseRegressions = []struct{ name, body string }{
 	{"bank in another case", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","Bank":{"meta":{"session_id":"SECRET"}}}]`},
 	{"bank.meta twice", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"meta":{"session_id":"SECRET"},"meta":null}}]`},
 	{"bank twice", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"meta":{"session_id":"SECRET"}},"bank":{"bank_type":"bca"}}]`},
+	{"bank spelt with the Kelvin sign", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","ban\u212a":{"meta":{"session_id":"SECRET"}}}]`},
+	{"brackets and escaped quotes in strings", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","description":"x\\\"}]{[\\","bank":{"label":"\"meta\"","meta":1}}]`},
+	{"bank null after a bank object", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"bank_type":"bca","meta":1},"bank":null}]`},
+	{"two bank objects merge", `[{"mutation_id":"a","bank_id":"b","amount":1,"type":"CR","bank":{"bank_type":"bca"},"bank":{"meta":{"x":1}}}]`},
 	{"an id twice, in two cases, beside bank.meta", `[{"mutation_id":"a","MUTATION_ID":"b","bank_id":"x","amount":1,"type":"CR","bank":{"meta":{}}}]`},
 }
 
@@ -88,6 +94,14 @@ func checkParsed(t *testing.T, m *Mutation) {
 	}
 	if field, ok := bankMeta(m.Raw); ok {
 		t.Fatalf("Raw still holds bank.meta (as %q): %s", field, m.Raw)
+	}
+	// The hand-written field decoder must read Raw as encoding/json does.
+	var std wire
+	if err := json.Unmarshal(m.Raw, &std); err != nil {
+		t.Fatalf("encoding/json refuses Raw that Lunas accepted: %v\nRaw: %s", err, m.Raw)
+	}
+	if mine, err := decodeWire(m.Raw); err != nil || !reflect.DeepEqual(mine, std) {
+		t.Fatalf("decodeWire(Raw) = %+v, %v\nencoding/json gives %+v\nRaw: %s", mine, err, std, m.Raw)
 	}
 	again, err := ParseMutation(m.Raw)
 	if err != nil {

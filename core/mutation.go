@@ -46,27 +46,37 @@ func ParseMutations(body []byte) ([]Mutation, error) {
 	if len(body) == 0 {
 		return nil, fmt.Errorf("%w: empty body", ErrPayload)
 	}
-	var objs []json.RawMessage
-	switch body[0] {
-	case '[':
-		if err := json.Unmarshal(body, &objs); err != nil {
-			return nil, fmt.Errorf("%w: not a JSON array of mutations: %v", ErrPayload, jsonErr(err))
-		}
-	case '{':
-		objs = []json.RawMessage{body}
-	default:
+	if body[0] != '[' && body[0] != '{' {
 		return nil, fmt.Errorf("%w: expected a JSON array of mutations", ErrPayload)
 	}
-	out := make([]Mutation, 0, len(objs))
-	for i, raw := range objs {
-		m, err := ParseMutation(raw)
+	if !json.Valid(body) {
+		var v any
+		return nil, fmt.Errorf("%w: not a JSON array of mutations: %v", ErrPayload, jsonErr(json.Unmarshal(body, &v)))
+	}
+	if body[0] == '{' {
+		m, err := parseMutation(body)
 		if err != nil {
-			if len(objs) == 1 && body[0] == '{' {
-				return nil, err
-			}
-			return nil, fmt.Errorf("mutation %d: %w", i, err)
+			return nil, err
+		}
+		return []Mutation{m}, nil
+	}
+	var out []Mutation
+	err := elements(body, func(raw []byte) error {
+		m, err := parseMutation(raw)
+		if err != nil {
+			return fmt.Errorf("mutation %d: %w", len(out), err)
 		}
 		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		if !errors.Is(err, ErrPayload) { // the scanner disagreed with json.Valid: a bug, but still a bad body
+			err = fmt.Errorf("%w: %v", ErrPayload, err)
+		}
+		return nil, err
+	}
+	if out == nil {
+		out = []Mutation{}
 	}
 	return out, nil
 }
@@ -82,14 +92,26 @@ type wire struct {
 	Note          *string         `json:"note"`
 	Date          string          `json:"date"`
 	CreatedAt     string          `json:"created_at"`
-	Bank          *struct {
-		BankType string `json:"bank_type"`
-	} `json:"bank"`
+	Bank          *wireBank       `json:"bank"`
+}
+
+type wireBank struct {
+	BankType string `json:"bank_type"`
 }
 
 // ParseMutation parses and normalises one mutation object.
 func ParseMutation(raw json.RawMessage) (Mutation, error) {
 	raw = bytes.TrimSpace(raw)
+	if !json.Valid(raw) {
+		var v any
+		return Mutation{}, fmt.Errorf("%w: %v", ErrPayload, jsonErr(json.Unmarshal(raw, &v)))
+	}
+	return parseMutation(raw)
+}
+
+// parseMutation is ParseMutation for raw already known to be valid JSON
+// with no space around it.
+func parseMutation(raw []byte) (Mutation, error) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return Mutation{}, fmt.Errorf("%w: a mutation must be a JSON object", ErrPayload)
 	}
@@ -101,8 +123,8 @@ func ParseMutation(raw json.RawMessage) (Mutation, error) {
 		return Mutation{}, fmt.Errorf("%w: %v", ErrPayload, jsonErr(err))
 	}
 	raw = clean
-	var w wire
-	if err := json.Unmarshal(raw, &w); err != nil {
+	w, err := decodeWire(raw)
+	if err != nil {
 		return Mutation{}, fmt.Errorf("%w: %v", ErrPayload, jsonErr(err))
 	}
 	m := Mutation{}
@@ -152,43 +174,6 @@ func parseMootaTime(s string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// withoutBankMeta returns the object with bank.meta removed, every other
-// byte of every other field kept as Moota sent it. JSON field names match
-// case-insensitively (and may be \u-escaped) when decoded into a struct, so
-// "BANK"/"Meta" are removed too: nothing that would decode as bank.meta is
-// ever stored.
-func withoutBankMeta(raw json.RawMessage) (json.RawMessage, error) {
-	if !bytes.Contains(raw, []byte(`\u`)) && !bytes.Contains(bytes.ToLower(raw), []byte("meta")) {
-		return raw, nil
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, err
-	}
-	for k, v := range obj {
-		if !strings.EqualFold(k, "bank") || len(v) == 0 || v[0] != '{' {
-			continue
-		}
-		var b map[string]json.RawMessage
-		if err := json.Unmarshal(v, &b); err != nil {
-			return nil, err
-		}
-		for bk := range b {
-			if strings.EqualFold(bk, "meta") {
-				delete(b, bk)
-			}
-		}
-		nb, err := json.Marshal(b)
-		if err != nil {
-			return nil, err
-		}
-		obj[k] = nb
-	}
-	// Always re-encode: a duplicate "bank" key collapses to the last one, the
-	// same one a struct decoder would use.
-	return json.Marshal(obj)
 }
 
 // flexString accepts a JSON string or number (Moota sends account_number,

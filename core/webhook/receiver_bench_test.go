@@ -34,7 +34,8 @@ func batchBody(n int) []byte {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"account_number":"1234567890","date":"2025-01-15 10:21:07","description":"TRSF E-BANKING CR 1501/FTSCY/WS95051 150123.00 INV-1042 BUDI SANTOSO","note":"","amount":%d,"type":"CR","balance":2750123.5,"created_at":"2025-01-15 10:23:11","updated_at":"2025-01-15 10:23:11","mutation_id":"m%d","token":"m%d","bank_id":"4Aqz9OmvWPV","taggings":[]}`, 150000+i, i, i)
+		fmt.Fprintf(&b, `{"account_number":"1234567890","date":"2025-01-15 10:21:07","description":"TRSF E-BANKING CR 1501/FTSCY/WS95051 150123.00 INV-1042 BUDI SANTOSO","note":"","amount":%d,"type":"CR","balance":2750123.5,"created_at":"2025-01-15 10:23:11","updated_at":"2025-01-15 10:23:11","mutation_id":"m%d","token":"m%d","bank_id":"4Aqz9OmvWPV","taggings":[],`+
+			`"bank":{"corporate_id":null,"username":"tokobudi","atas_nama":"Toko Budi","balance":"2750123.50","account_number":"1234567890","bank_type":"bca","login_retry":0,"meta":{"session":"s3cr3t-session-cookie"},"interval_refresh":15,"is_active":true,"token":"4Aqz9OmvWPV","bank_id":"4Aqz9OmvWPV","label":"BCA"}}`, 150000+i, i, i)
 	}
 	b.WriteByte(']')
 	return b.Bytes()
