@@ -320,6 +320,12 @@ func (w *Worker) toReview(ctx context.Context, item core.ReviewItem, store, outc
 // it gave one (a Retry-After, a throttle budget, a recheck), else Asynq's
 // exponential backoff.
 func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
+	if errors.Is(err, asynq.ErrLeaseExpired) {
+		// The worker that held the task died (or a failover lost its state):
+		// nothing failed, the payment just waits. Retry at once; applying it
+		// is idempotent.
+		return time.Second
+	}
 	if _, d := sdk.ClassOf(err); d > 0 {
 		// Asynq keeps retry times in whole seconds (rounded down), which
 		// could run a retry up to a second before the store asked: add one.
