@@ -18,7 +18,7 @@ import (
 	"github.com/lunas-dev/lunas/sdk"
 )
 
-func demoConfig(t *testing.T) Config {
+func demoConfig(t testing.TB) Config {
 	t.Helper()
 	r := testutil.NewRedis(t)
 	settings, _ := json.Marshal(map[string]any{"redis_addr": r.Addr, "redis_db": r.DB, "namespace": "pluginhost-test"})

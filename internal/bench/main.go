@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -32,10 +33,19 @@ func main() {
 	conns := flag.Int("conns", 32, "concurrent connections of the load generator")
 	rpcCalls := flag.Int("rpc-calls", 5000, "plugin round trips to time")
 	rate := flag.Int("rate", 2000, "webhooks per second for the fixed-rate run")
+	only := flag.String("only", "ingest,fixed,pipeline,rpc", "which parts to run, comma-separated")
 	bare := flag.String("bare-listen", "", "internal: run the bare handler on this address")
+	bareGRPC := flag.String("bare-grpc", "", "internal: serve bare gRPC on this Unix socket")
 	redisAddr := flag.String("redis", os.Getenv("LUNAS_TEST_REDIS_ADDR"), "redis-server address")
 	flag.Parse()
 
+	if *bareGRPC != "" {
+		if err := runBareGRPC(*bareGRPC); err != nil {
+			fmt.Fprintln(os.Stderr, "bare gRPC:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *bare != "" {
 		if err := runBare(*bare, *redisAddr); err != nil {
 			fmt.Fprintln(os.Stderr, "bare:", err)
@@ -49,17 +59,58 @@ func main() {
 	}
 	ctx := context.Background()
 	absBin, _ := filepath.Abs(*bin)
-	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls, *rate); err != nil {
+	parts := map[string]bool{}
+	for _, p := range strings.Split(*only, ",") {
+		parts[strings.TrimSpace(p)] = true
+	}
+	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls, *rate, parts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls, rate int) error {
+func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls, rate int, parts map[string]bool) error {
 	host, _ := os.Hostname()
 	fmt.Printf("Lunas benchmark — %s, %d CPUs, %s, %s per run, %d connections, redis-server %s\n\n",
 		host, runtime.NumCPU(), runtime.Version(), d, conns, redisAddr)
+	if parts["ingest"] || parts["fixed"] {
+		if err := runIngest(ctx, bin, redisAddr, d, conns, rate, parts); err != nil {
+			return err
+		}
+	}
+	if parts["pipeline"] {
+		pipe, err := runPipeline(ctx, bin, redisAddr, pipelineN, pipelineRate)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("mutation received → order paid (lunas serve + demo plugin, %d payments at %d/s): p50 %s  p99 %s  (%d of %d paid)\n",
+			pipe.sent, pipelineRate, fmtDur(loadResult{lat: pipe.toPaid}.pct(50)), fmtDur(loadResult{lat: pipe.toPaid}.pct(99)), pipe.paid, pipe.sent)
+		fmt.Printf("peak RSS under that load: lunas %.1f MiB, demo plugin %.1f MiB\n", float64(pipe.lunasRSS)/1024, float64(pipe.pluginRSS)/1024)
+		fmt.Printf("Redis memory per retained mutation (task + delivery record + match, 14-day retention): %.0f bytes\n\n", pipe.redisPerMut)
+	}
+	if parts["rpc"] {
+		rpc, err := timeRPC(ctx, bin, redisAddr, rpcCalls)
+		if err != nil {
+			return err
+		}
+		floor, err := timeBareGRPC(ctx, rpcCalls)
+		if err != nil {
+			return err
+		}
+		rpc = append(rpc, floor)
+		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "plugin RPC (demo plugin, gRPC + AutoMTLS)\tcalls\tp50\tp99\t")
+		for _, r := range rpc {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", r.name, len(r.lat), fmtDur(r.pct(50)), fmtDur(r.pct(99)))
+		}
+		tw.Flush()
+	}
+	return nil
+}
 
+// runIngest drives Lunas' receiver and the bare handler, as fast as they
+// answer and at a fixed rate, and prints both tables.
+func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rate int, parts map[string]bool) error {
 	lunas, err := startLunasReceiver(bin, redisAddr)
 	if err != nil {
 		return err
@@ -71,6 +122,9 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 	}
 	defer bareSrv.stop()
 
+	if !parts["ingest"] {
+		return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rate, d)
+	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "ingest\tmutations/req\treq/s\tmutations/s\tp50\tp99\tp99.9\terrors\t")
 	ratios := map[int]float64{}
@@ -90,9 +144,17 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 	tw.Flush()
 	fmt.Printf("\nratio lunas/bare: %.0f%% (1 mutation/req), %.0f%% (100 mutations/req; bare enqueues one by one, lunas 4 at a time)\n\n", ratios[1]*100, ratios[100]*100)
 
-	tw = tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	if !parts["fixed"] {
+		return nil
+	}
+	return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rate, d)
+}
+
+// runFixed sends webhooks at a fixed rate (open loop) and prints latencies.
+func runFixed(ctx context.Context, targets []*server, redisAddr string, rate int, d time.Duration) error {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "fixed rate (open loop, 1 mutation/req)\ttarget/s\tachieved/s\tp50\tp99\tp99.9\terrors\t\n")
-	for _, target := range []*server{lunas, bareSrv} {
+	for _, target := range targets {
 		if err := flushRedis(ctx, redisAddr, target.db); err != nil {
 			return err
 		}
@@ -103,25 +165,6 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 	tw.Flush()
 	fmt.Println()
 
-	pipe, err := runPipeline(ctx, bin, redisAddr, pipelineN, pipelineRate)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("mutation received → order paid (lunas serve + demo plugin, %d payments at %d/s): p50 %s  p99 %s  (%d of %d paid)\n",
-		pipe.sent, pipelineRate, fmtDur(loadResult{lat: pipe.toPaid}.pct(50)), fmtDur(loadResult{lat: pipe.toPaid}.pct(99)), pipe.paid, pipe.sent)
-	fmt.Printf("peak RSS under that load: lunas %.1f MiB, demo plugin %.1f MiB\n", float64(pipe.lunasRSS)/1024, float64(pipe.pluginRSS)/1024)
-	fmt.Printf("Redis memory per retained mutation (task + delivery record + match, 14-day retention): %.0f bytes\n\n", pipe.redisPerMut)
-
-	rpc, err := timeRPC(ctx, bin, redisAddr, rpcCalls)
-	if err != nil {
-		return err
-	}
-	tw = tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "plugin RPC (demo plugin, gRPC + AutoMTLS)\tcalls\tp50\tp99\t")
-	for _, r := range rpc {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", r.name, len(r.lat), fmtDur(r.pct(50)), fmtDur(r.pct(99)))
-	}
-	tw.Flush()
 	return nil
 }
 
