@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -125,24 +127,40 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 	if !parts["ingest"] {
 		return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rate, d)
 	}
+	// Each size runs `rounds` times, alternating which server goes first;
+	// the row shown is each server's median round by req/s. CPU is what the
+	// server process and Redis spent per request in that round.
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "ingest\tmutations/req\treq/s\tmutations/s\tp50\tp99\tp99.9\terrors\t")
+	fmt.Fprintln(tw, "ingest\tmutations/req\treq/s\tmutations/s\tp50\tp99\tp99.9\terrors\tserver CPU/req\tRedis CPU/req\t")
 	ratios := map[int]float64{}
+	targets := []*server{lunas, bareSrv}
 	for _, batch := range []int{1, 100} {
-		var results [2]loadResult
-		for i, target := range []*server{lunas, bareSrv} {
-			if err := flushRedis(ctx, redisAddr, target.db); err != nil {
-				return err
+		runs := make([][]measured, len(targets))
+		for round := range rounds {
+			for k := range targets {
+				i := (k + round) % len(targets)
+				target := targets[i]
+				if err := flushRedis(ctx, redisAddr, target.db); err != nil {
+					return err
+				}
+				m := cpuMeter{pid: target.cmd.Process.Pid, redisAddr: redisAddr}
+				m.start(ctx)
+				r := drive(ctx, target.url, benchSecret, batch, d, conns, target.name)
+				m.stop(ctx)
+				runs[i] = append(runs[i], measured{r, m})
 			}
-			r := drive(ctx, target.url, benchSecret, batch, d, conns, target.name)
-			results[i] = r
-			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%s\t%s\t%s\t%d\t\n", target.name, batch, r.rps(), r.rps()*float64(batch),
-				fmtDur(r.pct(50)), fmtDur(r.pct(99)), fmtDur(r.pct(99.9)), r.errors)
 		}
-		ratios[batch] = results[0].rps() / results[1].rps()
+		var med [2]measured
+		for i, target := range targets {
+			med[i] = median(runs[i])
+			r, m := med[i].load, med[i].cpu
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%s\t%s\t%s\t%d\t%s\t%s\t\n", target.name, batch, r.rps(), r.rps()*float64(batch),
+				fmtDur(r.pct(50)), fmtDur(r.pct(99)), fmtDur(r.pct(99.9)), r.errors, perRequest(m.Server, len(r.lat)), perRequest(m.Redis, len(r.lat)))
+		}
+		ratios[batch] = med[0].load.rps() / med[1].load.rps()
 	}
 	tw.Flush()
-	fmt.Printf("\nratio lunas/bare: %.0f%% (1 mutation/req), %.0f%% (100 mutations/req; bare enqueues one by one, lunas 4 at a time)\n\n", ratios[1]*100, ratios[100]*100)
+	fmt.Printf("\nratio lunas/bare (median of %d rounds each): %.0f%% (1 mutation/req), %.0f%% (100 mutations/req; bare enqueues one by one, lunas 4 at a time)\n\n", rounds, ratios[1]*100, ratios[100]*100)
 
 	if !parts["fixed"] {
 		return nil
@@ -166,6 +184,22 @@ func runFixed(ctx context.Context, targets []*server, redisAddr string, rate int
 	fmt.Println()
 
 	return nil
+}
+
+// rounds is how often each ingest run is repeated; the median is shown.
+const rounds = 3
+
+// measured is one ingest run and the CPU it took.
+type measured struct {
+	load loadResult
+	cpu  cpuMeter
+}
+
+// median returns the run with the median req/s.
+func median(runs []measured) measured {
+	sorted := slices.Clone(runs)
+	slices.SortFunc(sorted, func(a, b measured) int { return cmp.Compare(a.load.rps(), b.load.rps()) })
+	return sorted[len(sorted)/2]
 }
 
 // server is a process under load.
