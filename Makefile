@@ -27,7 +27,7 @@ test: build
 	@scripts/with-redis.sh env LUNAS_TEST_BIN=$(BIN) $(GO) test -race -count=1 -timeout 12m ./...
 
 bench: build
-	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN)
+	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN) $(BENCH_ARGS)
 
 # chaos runs the fault tests at full size (5,000 mutations for kill -9),
 # with the plugin-crash and Sentinel failover tests.

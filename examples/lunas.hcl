@@ -31,6 +31,13 @@ redis {
   #   addrs       = ["10.0.0.11:26379", "10.0.0.12:26379", "10.0.0.13:26379"]
   # }
   require_persistence = true
+  # Replicas that must have each mutation before the webhook answers 200
+  # (Redis WAIT). Replication is asynchronous: without it, a failover can
+  # lose mutations the old master acknowledged. Default 1 with sentinel,
+  # else 0; a delivery not acknowledged within wait_timeout gets a 503 and
+  # Moota sends it again.
+  # wait_replicas = 1
+  # wait_timeout  = "1s"
 }
 
 # How many mutations are processed at once (across all stores).
