@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"iter"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -116,21 +117,12 @@ func checkParsed(t *testing.T, m *Mutation) {
 // "bank" object, compared as Go's JSON decoding compares field names (any
 // case, escapes decoded, every duplicate seen), and under which name.
 func bankMeta(raw json.RawMessage) (string, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return "", false
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return "", false
+	for name, bank := range objectMembers(raw) {
+		if !strings.EqualFold(name, "bank") {
+			continue
 		}
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			return "", false
-		}
-		if name, _ := key.(string); strings.EqualFold(name, "bank") {
-			if field, ok := member(value, "meta"); ok {
+		for field := range objectMembers(bank) {
+			if strings.EqualFold(field, "meta") {
 				return name + "." + field, true
 			}
 		}
@@ -138,25 +130,27 @@ func bankMeta(raw json.RawMessage) (string, bool) {
 	return "", false
 }
 
-// member reports whether obj, if a JSON object, has a member named like
-// name in any case, and its name as written.
-func member(obj json.RawMessage, name string) (string, bool) {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return "", false
+// objectMembers yields each member of obj, if a JSON object, in order and
+// with duplicates, decoded with encoding/json (the reference, not the
+// scanner under test).
+func objectMembers(obj json.RawMessage) iter.Seq2[string, json.RawMessage] {
+	return func(yield func(string, json.RawMessage) bool) {
+		dec := json.NewDecoder(bytes.NewReader(obj))
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			return
+		}
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				return
+			}
+			var value json.RawMessage
+			if err := dec.Decode(&value); err != nil {
+				return
+			}
+			if name, _ := key.(string); !yield(name, value) {
+				return
+			}
+		}
 	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return "", false
-		}
-		if k, _ := key.(string); strings.EqualFold(k, name) {
-			return k, true
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return "", false
-		}
-	}
-	return "", false
 }
