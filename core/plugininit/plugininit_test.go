@@ -107,6 +107,16 @@ func TestSkeletonBuildsVetsAndPasses(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// `go mod tidy` first, as the plugin author's guide says, from GOPROXY
+	// (a fresh module cache holds only what building this checkout needed,
+	// and the skeleton's module graph wants more go.mod files); then build,
+	// vet and test with the network off: the tidy go.mod is complete.
+	tidy := exec.Command(goBin, "mod", "tidy")
+	tidy.Dir = dir
+	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy in the skeleton: %v\n%s", err, out)
+	}
 	for _, args := range [][]string{
 		{"build", "-o", filepath.Join(dir, "lunas-plugin-demo-shop"), "."},
 		{"vet", "./..."},
@@ -114,7 +124,7 @@ func TestSkeletonBuildsVetsAndPasses(t *testing.T) {
 	} {
 		cmd := exec.Command(goBin, args...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go %s in the skeleton: %v\n%s", strings.Join(args, " "), err, out)
 		}

@@ -39,9 +39,12 @@ func startReplica(t *testing.T, master string) *redis.Client {
 	srv := testutil.StartRedis(t, []string{"--replicaof", host, port})
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	t.Cleanup(func() { rdb.Close() })
-	testutil.Eventually(t, 30*time.Second, "the replica to be in sync", func() bool {
+	mrdb := redis.NewClient(&redis.Options{Addr: master})
+	t.Cleanup(func() { mrdb.Close() })
+	testutil.Eventually(t, 30*time.Second, "the replica to be in sync, as both sides see it", func() bool {
 		info, err := rdb.Info(context.Background(), "replication").Result()
-		return err == nil && strings.Contains(info, "master_link_status:up")
+		minfo, merr := mrdb.Info(context.Background(), "replication").Result()
+		return err == nil && merr == nil && strings.Contains(info, "master_link_status:up") && strings.Contains(minfo, "state=online")
 	})
 	return rdb
 }
@@ -53,20 +56,23 @@ func startReplica(t *testing.T, master string) *redis.Client {
 func TestAckedProducerWaitsForAReplica(t *testing.T) {
 	ctx := context.Background()
 	master := testutil.StartRedis(t, []string{"--repl-diskless-sync-delay", "0"})
-	ack := queue.ReplicaAck{Replicas: 1, Timeout: 100 * time.Millisecond}
-	p := queue.NewAckedProducer(dialer(master.Addr), 2, ack, queue.ProducerConfig{})
-	t.Cleanup(func() {
-		if err := p.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
+	producer := func(timeout time.Duration) *queue.Producer {
+		p := queue.NewAckedProducer(dialer(master.Addr), 2, queue.ReplicaAck{Replicas: 1, Timeout: timeout}, queue.ProducerConfig{})
+		t.Cleanup(func() {
+			if err := p.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+		return p
+	}
 
 	m := mutation(t, "m-unreplicated")
-	if dup, err := p.EnqueueMutation(ctx, "moota", m); !errors.Is(err, queue.ErrNotReplicated) {
+	if dup, err := producer(100*time.Millisecond).EnqueueMutation(ctx, "moota", m); !errors.Is(err, queue.ErrNotReplicated) {
 		t.Fatalf("EnqueueMutation with no replica = %v, %v; want ErrNotReplicated", dup, err)
 	}
 
 	replica := startReplica(t, master.Addr)
+	p := producer(10 * time.Second) // a loaded test machine can be slow to acknowledge
 	dup, err := p.EnqueueMutation(ctx, "moota", m)
 	if err != nil || !dup {
 		t.Fatalf("retried EnqueueMutation with a replica = %v, %v; want a confirmed duplicate", dup, err)
