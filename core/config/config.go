@@ -10,6 +10,8 @@ package config
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/lunas-dev/lunas/core/payment"
 )
 
 // Defaults applied by Parse to settings the file leaves out. A configuration
@@ -20,8 +22,8 @@ const (
 	DefaultRedisAddr    = "127.0.0.1:6379"
 	DefaultConcurrency  = 10
 	DefaultMaxBodyBytes = 1 << 20
-	DefaultWindow       = 168 * time.Hour
-	DefaultTimeout      = 30 * time.Second
+	DefaultWindow       = payment.DefaultWindow  // a store's match window
+	DefaultTimeout      = payment.DefaultTimeout // a store's plugin call timeout
 )
 
 // Config is a whole lunas.hcl. It is read-only after Parse and then safe for

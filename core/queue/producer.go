@@ -19,7 +19,7 @@ type Producer struct {
 	retry  int
 	// With NewAckedProducer: the connections, and the replicas to wait for.
 	lanes chan *lane
-	ack   ReplicaAck
+	ack   Acknowledger
 }
 
 var _ core.Queue = (*Producer)(nil)

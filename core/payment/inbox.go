@@ -1,8 +1,7 @@
-package queue
+package payment
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,13 +11,24 @@ import (
 )
 
 // Inbox is the review inbox's behaviour: what a person can do with an item.
-// Resolving applies the payment through the store plugin exactly as the
-// worker would (same idempotency key), so a resolve racing a retry, or two
-// people resolving at once, pay the order once. Every action is recorded
-// on the item with who did it and when.
+// Resolving applies the payment through Service.Pay, exactly as the worker
+// would (same idempotency key), so a resolve racing a retry, or two people
+// resolving at once, pay the order once. Every action is recorded on the
+// item with who did it and when. It is safe for concurrent use.
 type Inbox struct {
-	Store  core.ReviewStore
-	Worker *Worker
+	Store core.ReviewStore // required
+	// Payments applies resolutions. Nil (a receiver-only process runs no
+	// store plugins): items can be listed and dismissed, not resolved.
+	Payments *Service
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+func (in *Inbox) now() time.Time {
+	if in.Now != nil {
+		return in.Now().UTC()
+	}
+	return time.Now().UTC()
 }
 
 // Get returns one item.
@@ -41,44 +51,39 @@ func (in *Inbox) Dismiss(ctx context.Context, id, reason, actor string) (core.Re
 			return err
 		}
 		item.Status = core.ReviewDismissed
-		item.Actions = append(item.Actions, core.ReviewAction{At: time.Now().UTC(), Actor: actor, Action: "dismiss", Detail: reason})
+		item.Actions = append(item.Actions, core.ReviewAction{At: in.now(), Actor: actor, Action: "dismiss", Detail: reason})
 		return nil
 	})
 }
 
 // Resolve pays the order numbered orderNumber with the item's mutation.
 // The order must be open in the item's store with the mutation's exact
-// amount; the store re-checks it. A refusal leaves the item open (and
-// says why, wrapping core.ErrRefused); an item already resolved or dismissed
-// is refused with who closed it and when (wrapping core.ErrConflict).
+// amount; the store re-checks it. A refusal leaves the item open (and says
+// why, wrapping core.ErrRefused); an item already resolved or dismissed is
+// refused with who closed it and when (wrapping core.ErrConflict).
 func (in *Inbox) Resolve(ctx context.Context, id, orderNumber, actor string) (core.ReviewItem, error) {
 	orderNumber = strings.TrimSpace(orderNumber)
 	if orderNumber == "" {
 		return core.ReviewItem{}, fmt.Errorf("an order number is required to resolve a review item: %w", core.ErrInvalid)
 	}
 	// The item stays claimed while the store is called, so a second resolve
-	// cannot start until the first one has finished (a claim older than two
-	// minutes is taken to be from a process that died).
-	_, err := in.Store.UpdateReview(ctx, id, func(item *core.ReviewItem) error {
+	// cannot start until the first one has finished.
+	item, err := in.Store.UpdateReview(ctx, id, func(item *core.ReviewItem) error {
 		if err := stillOpen(item); err != nil {
 			return err
 		}
-		if item.ClaimedBy != "" && time.Since(item.ClaimedAt) < 2*time.Minute {
+		if item.ClaimedBy != "" && in.now().Sub(item.ClaimedAt) < ClaimTimeout {
 			return fmt.Errorf("review item %s is being resolved by %s right now: %w", id, item.ClaimedBy, core.ErrConflict)
 		}
-		item.ClaimedBy, item.ClaimedAt = actor, time.Now().UTC()
+		item.ClaimedBy, item.ClaimedAt = actor, in.now()
 		return nil
 	})
 	if err != nil {
 		return core.ReviewItem{}, err
 	}
-	item, err := in.Store.GetReview(ctx, id)
-	if err != nil {
-		return core.ReviewItem{}, err
-	}
-	outcome, applyErr := in.apply(ctx, item, orderNumber)
+	outcome, applyErr := in.pay(ctx, item, orderNumber)
 	item, err = in.Store.UpdateReview(ctx, id, func(item *core.ReviewItem) error {
-		now := time.Now().UTC()
+		now := in.now()
 		item.ClaimedBy, item.ClaimedAt = "", time.Time{}
 		switch {
 		case applyErr != nil:
@@ -103,6 +108,7 @@ func (in *Inbox) Resolve(ctx context.Context, id, orderNumber, actor string) (co
 	return item, nil
 }
 
+// stillOpen refuses an item a person already closed, saying who and when.
 func stillOpen(item *core.ReviewItem) error {
 	if item.Status == core.ReviewOpen {
 		return nil
@@ -117,56 +123,60 @@ func stillOpen(item *core.ReviewItem) error {
 		item.ID, item.Status, last.Actor, last.At.Format(time.RFC3339), last.Detail, core.ErrConflict)
 }
 
-func (in *Inbox) apply(ctx context.Context, item core.ReviewItem, orderNumber string) (*sdk.ApplyPaymentResponse, error) {
-	if in.Worker == nil {
+func (in *Inbox) pay(ctx context.Context, item core.ReviewItem, orderNumber string) (*sdk.ApplyPaymentResponse, error) {
+	if in.Payments == nil {
 		return nil, fmt.Errorf("this process runs no store plugins (--role receiver): resolve through a worker's admin listener: %w", core.ErrConflict)
 	}
 	if len(item.Mutation) == 0 {
-		return nil, errors.New("the review item holds no mutation to apply")
+		return nil, fmt.Errorf("the review item holds no mutation to apply: %w", core.ErrInvalid)
 	}
 	m, err := core.ParseMutation(item.Mutation)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the review item's mutation: %v: %w", err, core.ErrInvalid)
 	}
+	return in.Payments.PayOrder(ctx, &m, orderNumber)
+}
+
+// PayOrder applies the credit m to the order numbered orderNumber, a
+// person's decision from the review inbox. The order must be open in the
+// store that owns m's account, with m's exact amount; it is remembered as
+// the mutation's choice first, so a worker retrying m goes to the same
+// order. The store's answer is returned as it is (paid, already paid,
+// refused); errors wrap core.ErrInvalid, core.ErrNotFound or the store's.
+func (s *Service) PayOrder(ctx context.Context, m *core.Mutation, orderNumber string) (*sdk.ApplyPaymentResponse, error) {
 	if m.Type != core.Credit {
 		return nil, fmt.Errorf("mutation %s is a debit: it cannot pay an order: %w", m.ID, core.ErrInvalid)
 	}
-	route, ok := in.Worker.cfg.Routes.ForBank(m.BankID)
+	route, ok := s.cfg.Routes.ForBank(m.BankID)
 	if !ok {
-		return nil, fmt.Errorf("no store in lunas.hcl lists bank_id %s", m.BankID)
+		return nil, fmt.Errorf("no store in lunas.hcl lists bank_id %s: %w", m.BankID, core.ErrNotFound)
 	}
-	window := route.Window
-	if window <= 0 {
-		window = 168 * time.Hour
-	}
-	var found *sdk.FindOpenOrdersResponse
-	err = in.Worker.call(ctx, route, "FindOpenOrders", func(ctx context.Context) (err error) {
-		found, err = route.Store.FindOpenOrders(ctx, &sdk.FindOpenOrdersRequest{Amount: m.Amount, Since: time.Now().Add(-window), Hints: []string{orderNumber}, BankID: m.BankID})
-		return err
-	})
+	orders, _, err := s.find(ctx, route, m, []string{orderNumber})
 	if err != nil {
 		return nil, err
 	}
+	// The person chose the order: no matching rule is second-guessed but the
+	// exact amount (the store re-checks that the order is still open).
 	want := strings.TrimPrefix(orderNumber, "#")
 	var order *sdk.Order
-	for i, o := range found.Orders {
+	for i, o := range orders {
 		if strings.TrimPrefix(o.Number, "#") == want && o.Amount == m.Amount {
-			order = &found.Orders[i]
+			order = &orders[i]
 			break
 		}
 	}
 	if order == nil {
-		return nil, fmt.Errorf("order %s is not an open order of %s in store %q (created in the last %s): %w", orderNumber, m.Amount, route.Name, window, core.ErrNotFound)
+		return nil, fmt.Errorf("order %s is not an open order of %s in store %q (created in the last %s): %w", orderNumber, m.Amount, route.Name, route.window(), core.ErrNotFound)
 	}
-	if err := in.Worker.remember(ctx, &m, *order); err != nil {
+	if err := s.cfg.Choices.Choose(ctx, m.TaskID(), *order); err != nil {
 		return nil, err
 	}
-	resp, err := in.Worker.Apply(ctx, route, &m, *order)
+	resp, err := s.apply(ctx, route, m, *order)
 	if err != nil {
 		return nil, err
 	}
 	if resp.Outcome == sdk.OutcomePaid || resp.Outcome == sdk.OutcomeAlreadyPaid {
-		if err := in.Worker.afterPaid(ctx, route, &m, *order); err != nil {
+		if err := s.afterPaid(ctx, route, m, *order); err != nil {
 			return nil, err
 		}
 	}
