@@ -114,10 +114,10 @@ func TestProcessCredit(t *testing.T) {
 		orders      []sdk.Order
 		description string
 		apply       func(*sdk.ApplyPaymentRequest) (*sdk.ApplyPaymentResponse, error)
-		wantPaid    string             // order number the store was asked to pay, "" none
-		wantReview  core.ReviewReason  // review item expected, "" none
-		wantErr     func(error) bool   // nil: no error
-		wantLedger  int                // payments recorded for reversals
+		wantPaid    string            // order number the store was asked to pay, "" none
+		wantReview  core.ReviewReason // review item expected, "" none
+		wantErr     func(error) bool  // nil: no error
+		wantLedger  int               // payments recorded for reversals
 	}{
 		{
 			name: "one open order of the amount is paid", orders: []sdk.Order{order("1042", 150123), order("1043", 99000)},
@@ -184,7 +184,7 @@ func TestProcessCredit(t *testing.T) {
 		},
 		{
 			name: "no answer at all from the plugin is a permanent failure", orders: []sdk.Order{order("1042", 150123)},
-			apply: func(*sdk.ApplyPaymentRequest) (*sdk.ApplyPaymentResponse, error) { return nil, nil },
+			apply:    func(*sdk.ApplyPaymentRequest) (*sdk.ApplyPaymentResponse, error) { return nil, nil },
 			wantPaid: "1042", wantReview: core.ReviewFailed, wantErr: sdk.IsPermanent,
 		},
 	}
