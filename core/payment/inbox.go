@@ -151,22 +151,35 @@ func (s *Service) PayOrder(ctx context.Context, m *core.Mutation, orderNumber st
 	if !ok {
 		return nil, fmt.Errorf("no store in lunas.hcl lists bank_id %s: %w", m.BankID, core.ErrNotFound)
 	}
-	orders, _, err := s.find(ctx, route, m, []string{orderNumber})
+	if m.Amount <= 0 {
+		return nil, fmt.Errorf("mutation %s is a credit of Rp %s: it cannot pay an order: %w", m.ID, m.Amount, core.ErrInvalid)
+	}
+	want := strings.TrimPrefix(orderNumber, "#")
+	// A credit pays at most one order, ever: once it paid one, a person can
+	// confirm that order again but not pay another with it.
+	if done, ok, err := s.applied(ctx, m); err != nil {
+		return nil, err
+	} else if ok && strings.TrimPrefix(done.OrderNumber, "#") != want {
+		return nil, fmt.Errorf("mutation %s already paid order %s in store %s: it cannot pay order %s too: %w", m.ID, done.OrderNumber, done.Store, orderNumber, core.ErrConflict)
+	}
+	// The person chose the order: no matching rule is second-guessed but the
+	// exact amount and that the order existed within the window before the
+	// money arrived (a customer may place the order after paying, so no
+	// upper bound); the store re-checks that the order is still open.
+	w := s.orderWindow(route, m)
+	orders, err := s.find(ctx, route, m, w.Since, []string{orderNumber})
 	if err != nil {
 		return nil, err
 	}
-	// The person chose the order: no matching rule is second-guessed but the
-	// exact amount (the store re-checks that the order is still open).
-	want := strings.TrimPrefix(orderNumber, "#")
 	var order *sdk.Order
 	for i, o := range orders {
-		if strings.TrimPrefix(o.Number, "#") == want && o.Amount == m.Amount {
+		if strings.TrimPrefix(o.Number, "#") == want && o.Amount == m.Amount && (core.Window{Since: w.Since}).Contains(o.CreatedAt) {
 			order = &orders[i]
 			break
 		}
 	}
 	if order == nil {
-		return nil, fmt.Errorf("order %s is not an open order of %s in store %q (created in the last %s): %w", orderNumber, m.Amount, route.Name, route.window(), core.ErrNotFound)
+		return nil, fmt.Errorf("order %s is not an open order of %s in store %q created since %s: %w", orderNumber, m.Amount, route.Name, w.Since.In(core.Jakarta).Format(timeLayout), core.ErrNotFound)
 	}
 	if err := s.cfg.Choices.Choose(ctx, m.TaskID(), *order); err != nil {
 		return nil, err

@@ -132,7 +132,7 @@ func TestResolveRefusals(t *testing.T) {
 		}, inText: "redis down"},
 		{name: "the payment cannot be recorded", order: "2001", setup: func(r *rig, _ *payment.Inbox) {
 			r.ledger.Err = errors.New("redis down")
-		}, inText: "record payment"},
+		}, inText: "redis down"},
 		{name: "the store cannot be asked", order: "2001", setup: func(r *rig, _ *payment.Inbox) {
 			r.store.FindOpenOrdersFn = func(context.Context, *sdk.FindOpenOrdersRequest) (*sdk.FindOpenOrdersResponse, error) {
 				return nil, errors.New("connection refused")

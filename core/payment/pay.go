@@ -24,12 +24,25 @@ type task struct {
 // open order it matches; then the store applies it.
 func (t *task) pay(ctx context.Context) error {
 	s, m := t.s, t.m
+	if m.Amount <= 0 {
+		t.log.Warn("a credit of no amount pays nothing; recorded for review")
+		detail := fmt.Sprintf("a credit of Rp %s pays no order", m.Amount)
+		return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewInvalid, detail, nil), t.route.Name, OutcomeInvalid)
+	}
 	order, found, err := s.cfg.Choices.Chosen(ctx, m.TaskID())
 	if err != nil {
 		return sdk.Retryable(fmt.Errorf("read the chosen order: %w", err), 0)
 	}
 	byNumber := false
 	if !found {
+		// No choice on record: either a new mutation, or one that paid an
+		// order so long ago (or before Redis lost its keys) that its task and
+		// choice are gone. The permanent record tells them apart.
+		if done, ok, err := s.applied(ctx, m); err != nil {
+			return err
+		} else if ok {
+			return t.replayed(ctx, done)
+		}
 		match, err := s.match(ctx, t.route, m, core.Hints(m.Description))
 		if err != nil {
 			return err
@@ -72,17 +85,16 @@ func (t *task) pay(ctx context.Context) error {
 // match asks the store for its open orders of the mutation's amount and
 // decides which one m pays.
 func (s *Service) match(ctx context.Context, route Route, m *core.Mutation, hints []string) (core.Match, error) {
-	orders, since, err := s.find(ctx, route, m, hints)
+	w := s.orderWindow(route, m)
+	orders, err := s.find(ctx, route, m, w.Since, hints)
 	if err != nil {
 		return core.Match{}, err
 	}
-	return core.MatchOrders(m.Mutation, orders, since), nil
+	return core.MatchOrders(m.Mutation, orders, w), nil
 }
 
-// find asks the store for the open orders that could be paid by m, and
-// returns them with the earliest creation time m's route accepts.
-func (s *Service) find(ctx context.Context, route Route, m *core.Mutation, hints []string) ([]sdk.Order, time.Time, error) {
-	since := s.cfg.Now().Add(-route.window())
+// find asks the store for the open orders created since that could be paid by m.
+func (s *Service) find(ctx context.Context, route Route, m *core.Mutation, since time.Time, hints []string) ([]sdk.Order, error) {
 	var resp *sdk.FindOpenOrdersResponse
 	err := s.call(ctx, route, "FindOpenOrders", func(ctx context.Context) (err error) {
 		resp, err = route.Store.FindOpenOrders(ctx, &sdk.FindOpenOrdersRequest{
@@ -90,13 +102,10 @@ func (s *Service) find(ctx context.Context, route Route, m *core.Mutation, hints
 		})
 		return err
 	})
-	if err != nil {
-		return nil, since, err
+	if err != nil || resp == nil {
+		return nil, err
 	}
-	if resp == nil {
-		return nil, since, nil
-	}
-	return resp.Orders, since, nil
+	return resp.Orders, nil
 }
 
 // apply asks the store to apply m to order with the mutation's task id as
@@ -151,6 +160,39 @@ func (t *task) unmatched(ctx context.Context) error {
 		}
 	}
 	t.log.Info("no open order has this amount; recorded for review")
-	detail := "no open order of " + m.Amount.String() + " created in the last " + t.route.window().String()
+	w := s.orderWindow(t.route, m)
+	detail := fmt.Sprintf("no open order of %s created from %s to %s", m.Amount, w.Since.In(core.Jakarta).Format(timeLayout), w.Until.In(core.Jakarta).Format(timeLayout))
 	return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewUnmatched, detail, nil), t.route.Name, OutcomeUnmatched)
+}
+
+// timeLayout is how times read in review details: with their zone.
+const timeLayout = "2006-01-02 15:04 MST"
+
+// applied reads the permanent record of m, if it paid an order.
+func (s *Service) applied(ctx context.Context, m *core.Mutation) (Applied, bool, error) {
+	if s.cfg.Ledger == nil {
+		return Applied{}, false, nil
+	}
+	a, ok, err := s.cfg.Ledger.Applied(ctx, m.BankID, m.ID)
+	if err != nil {
+		return Applied{}, false, sdk.Retryable(fmt.Errorf("read the applied-payment record: %w", err), 0)
+	}
+	return a, ok, nil
+}
+
+// replayed records for review a mutation that already paid an order: the
+// same amount and type is a replay, anything else a conflict. Neither
+// reaches the store.
+func (t *task) replayed(ctx context.Context, done Applied) error {
+	s, m := t.s, t.m
+	ref := []sdk.Order{{Number: done.OrderNumber, Amount: done.Amount}}
+	paid := fmt.Sprintf("order %s in store %s on %s", done.OrderNumber, done.Store, done.At.In(core.Jakarta).Format(timeLayout))
+	if done.Amount != m.Amount || done.Type != m.Type {
+		t.log.Warn("a mutation id that paid an order arrived again with another amount or type; recorded for review", "paid", done.OrderNumber)
+		detail := fmt.Sprintf("mutation %s paid %s as %s of Rp %s; it arrived again as %s of Rp %s and pays nothing", m.ID, paid, done.Type, done.Amount, m.Type, m.Amount)
+		return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewConflict, detail, ref), t.route.Name, OutcomeConflict)
+	}
+	t.log.Warn("a mutation that already paid an order arrived again; recorded for review as a replay", "paid", done.OrderNumber)
+	detail := fmt.Sprintf("mutation %s already paid %s; this delivery is a replay and pays nothing", m.ID, paid)
+	return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewReplay, detail, ref), t.route.Name, OutcomeReplay)
 }

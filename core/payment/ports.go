@@ -9,9 +9,13 @@ import (
 
 // Route is a store as the money path sees it.
 type Route struct {
-	Name    string        // the store's name in lunas.hcl
-	Store   sdk.Store     // the plugin; it may also implement sdk.Reverser
-	Window  time.Duration // how long before a payment an order may have been created; default DefaultWindow
+	Name   string        // the store's name in lunas.hcl
+	Store  sdk.Store     // the plugin; it may also implement sdk.Reverser
+	Window time.Duration // how long before a payment an order may have been created; default DefaultWindow
+	// Slack is how long after the end of the mutation's bank date (Asia/Jakarta)
+	// an order may have been created and still be paid by it: bank dates
+	// are often date-only. Default DefaultSlack; never negative.
+	Slack   time.Duration
 	Timeout time.Duration // per plugin call; default DefaultTimeout
 }
 
@@ -41,11 +45,26 @@ type Record struct {
 	PaidAt   time.Time    `json:"paid_at"`
 }
 
-// Ledger keeps the credits that paid orders, per bank account and amount,
-// for the reversal window. Implementations are safe for concurrent use.
+// Applied is what the ledger keeps, for good, of a mutation that paid an
+// order: enough to recognise a replay of it after every other record
+// expired.
+type Applied struct {
+	Store       string
+	OrderNumber string
+	Amount      sdk.Amount
+	Type        string
+	At          time.Time
+}
+
+// Ledger keeps the credits that paid orders: per bank account and amount
+// for the reversal window, and a compact record per mutation that never
+// expires. Implementations are safe for concurrent use.
 type Ledger interface {
-	// Record notes a payment; recording the same task twice keeps one entry.
+	// Record notes a payment, in both forms; recording the same task twice
+	// keeps one entry.
 	Record(ctx context.Context, rec Record, window time.Duration) error
+	// Applied returns the permanent record of the mutation, if it paid an order.
+	Applied(ctx context.Context, bankID, mutationID string) (Applied, bool, error)
 	// Reversible returns the credits of amount into bankID paid within
 	// window before now, newest first.
 	Reversible(ctx context.Context, bankID string, amount sdk.Amount, now time.Time, window time.Duration) ([]Record, error)

@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/lunas-dev/lunas/core"
@@ -20,6 +21,9 @@ const (
 	OutcomeReversed  = "reversed"
 	OutcomeFailed    = "failed"
 	OutcomeRetry     = "retry"
+	OutcomeReplay    = "replay"
+	OutcomeConflict  = "conflict"
+	OutcomeInvalid   = "invalid"
 )
 
 // ErrRecheck marks an unmatched payment waiting for its order: retry it
@@ -65,4 +69,24 @@ func (s *Service) Process(ctx context.Context, m *core.Mutation, receivedAt time
 	t.log.Warn("store call failed; will retry", "class", class, "retry_after", delay, "error", err)
 	s.metrics.Outcome(route.Name, OutcomeRetry)
 	return err
+}
+
+// Conflict records for review that m arrived under the id of first, a
+// mutation already stored, with another amount or type: neither is taken
+// for the other, and m pays nothing. id names the review item (the
+// conflict's own task id; m's task id when empty).
+func (s *Service) Conflict(ctx context.Context, id string, m, first *core.Mutation) error {
+	store := ""
+	if route, ok := s.cfg.Routes.ForBank(m.BankID); ok {
+		store = route.Name
+	}
+	s.log.Warn("a mutation id arrived again with another amount or type; recorded for review",
+		"mutation_id", m.ID, "bank_id", m.BankID, "first", first.Type+" "+first.Amount.String(), "now", m.Type+" "+m.Amount.String())
+	detail := fmt.Sprintf("mutation %s was stored as %s of Rp %s and arrived again as %s of Rp %s: the second delivery pays nothing",
+		m.ID, first.Type, first.Amount, m.Type, m.Amount)
+	item := core.NewReviewItem(m, store, core.ReviewConflict, detail, nil)
+	if id != "" {
+		item.ID = id
+	}
+	return s.toReview(ctx, item, store, OutcomeConflict)
 }

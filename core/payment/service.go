@@ -19,6 +19,9 @@ const (
 	// DefaultWindow is how long before a payment an order may have been
 	// created and still be paid by it.
 	DefaultWindow = 168 * time.Hour
+	// DefaultSlack is how long after the end of a mutation's bank date an
+	// order may have been created and still be paid by it.
+	DefaultSlack = time.Hour
 	// DefaultTimeout bounds one plugin call.
 	DefaultTimeout = 30 * time.Second
 	// DefaultReversalWindow is how long after a payment a debit can reverse it.
@@ -99,6 +102,26 @@ func (r Route) window() time.Duration {
 		return DefaultWindow
 	}
 	return r.Window
+}
+
+// orderWindow is when an order must have been created to be paid by m: at
+// most the route's window before the mutation's bank date, and never after
+// the money arrived, which the bank tells only to the day: up to the end of
+// that day in Asia/Jakarta, plus the route's slack. A mutation without a
+// date is placed at now. A replay of an old credit so cannot pay an order
+// placed since.
+func (s *Service) orderWindow(route Route, m *core.Mutation) core.Window {
+	at := m.Date
+	if at.IsZero() {
+		at = s.cfg.Now()
+	}
+	day := at.In(core.Jakarta)
+	end := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, core.Jakarta)
+	slack := route.Slack
+	if slack <= 0 {
+		slack = DefaultSlack
+	}
+	return core.Window{Since: at.Add(-route.window()), Until: end.Add(slack)}
 }
 
 // call runs one plugin call under the store's timeout and times it.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/payment"
 	"github.com/lunas-dev/lunas/sdk"
 )
@@ -33,6 +34,14 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	p, m, err := decodePayload(t.Payload())
 	if err != nil {
 		return fmt.Errorf("%w: %v", asynq.SkipRetry, err)
+	}
+	if len(p.ConflictWith) > 0 {
+		first, err := core.ParseMutation(p.ConflictWith)
+		if err != nil {
+			return fmt.Errorf("%w: conflict task: %v", asynq.SkipRetry, err)
+		}
+		id, _ := asynq.GetTaskID(ctx)
+		return h.Payments.Conflict(ctx, id, &m, &first)
 	}
 	err = h.Payments.Process(ctx, &m, p.ReceivedAt)
 	if err != nil && sdk.IsPermanent(err) {

@@ -101,7 +101,7 @@ func (a *App) Open(ctx context.Context) (err error) {
 	a.redisOpt = aopt
 	a.client = asynq.NewClient(aopt)
 	a.insp = asynq.NewInspector(aopt)
-	pcfg := queue.ProducerConfig{Route: func(bankID string) string {
+	pcfg := queue.ProducerConfig{Inspector: a.insp, Route: func(bankID string) string {
 		if s, ok := a.Config.StoreForBank(bankID); ok {
 			return queue.StoreQueue(s.Name)
 		}
@@ -210,7 +210,7 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 			return err
 		}
 		a.plugins[s.Name] = p
-		routes.byStore[s.Name] = payment.Route{Name: s.Name, Store: p, Window: s.Window, Timeout: s.Timeout}
+		routes.byStore[s.Name] = payment.Route{Name: s.Name, Store: p, Window: s.Window, Slack: s.Slack, Timeout: s.Timeout}
 		names = append(names, s.Name)
 	}
 	patterns, err := compilePatterns(a.Config.Reversal.Patterns)

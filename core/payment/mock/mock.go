@@ -153,6 +153,21 @@ func (l *Ledger) Reversible(_ context.Context, bankID string, amount sdk.Amount,
 	return out, nil
 }
 
+// Applied returns the first recorded payment of the mutation.
+func (l *Ledger) Applied(_ context.Context, bankID, mutationID string) (payment.Applied, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.Err != nil {
+		return payment.Applied{}, false, l.Err
+	}
+	for _, r := range l.records {
+		if r.Mutation.BankID == bankID && r.Mutation.ID == mutationID {
+			return payment.Applied{Store: r.Store, OrderNumber: r.Order.Number, Amount: r.Mutation.Amount, Type: r.Mutation.Type, At: r.PaidAt}, true, nil
+		}
+	}
+	return payment.Applied{}, false, nil
+}
+
 // ReversedBy returns who reversed the credit.
 func (l *Ledger) ReversedBy(_ context.Context, creditTaskID string) (string, error) {
 	l.mu.Lock()
