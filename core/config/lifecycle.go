@@ -171,4 +171,3 @@ func validateLifecycle(v *problems, c *Config, src source) {
 		}
 	}
 }
-
