@@ -62,6 +62,7 @@ type Client struct {
 	http    *http.Client
 	timeout time.Duration
 	perPage int
+	tags    tagCache // tags known to exist, for Tag
 }
 
 var _ core.MootaAPI = (*Client)(nil)
