@@ -103,7 +103,7 @@ func TestQueriesQuoteIdentifiers(t *testing.T) {
 }
 
 // TestQueriesReadOptionalColumns pins how the optional bank_id, va_number
-// and payment_ref columns are read when named: as text, NULL as ''. They
+// and payment_ref columns are read when named: as text, NULL as empty text. They
 // may share the number column, being only read.
 func TestQueriesReadOptionalColumns(t *testing.T) {
 	cfg, err := parse(map[string]any{"dsn": "host=db", "columns": map[string]string{
