@@ -2,6 +2,7 @@ package woo
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,39 @@ func TestFindOpenOrdersReadsMootasMeta(t *testing.T) {
 			}
 			if o.BankID != tt.bank || o.VANumber != tt.va || o.PaymentRef != wantRef {
 				t.Fatalf("order = bank %q va %q ref %q, want %q %q %q", o.BankID, o.VANumber, o.PaymentRef, tt.bank, tt.va, wantRef)
+			}
+		})
+	}
+}
+
+// TestApplyPaymentRefusesAnotherAccountOrVA re-checks, on the order as it
+// is now, the account and virtual account Moota's plugin recorded.
+func TestApplyPaymentRefusesAnotherAccountOrVA(t *testing.T) {
+	shop := newShop(t, map[string]any{"payment_methods": []string{"moota_bca_transfer", "moota_bni_virtual"}})
+	amt := sdk.Rupiah(250000)
+	transfer := shop.seed(amt, fakewoo.Order{PaymentMethod: "moota_bca_transfer",
+		Meta: []fakewoo.Meta{{Key: "moota_bank_id", Value: "bank-bca"}}})
+	va := shop.seed(amt, fakewoo.Order{PaymentMethod: "moota_bni_virtual",
+		Meta: []fakewoo.Meta{{Key: "moota_bank_id", Value: "bank-1"}, {Key: "moota_va_number", Value: "9880812345678901"}}})
+	tests := []struct {
+		name   string
+		order  fakewoo.Order
+		change func(*sdk.Mutation)
+		want   sdk.Outcome
+		reason string
+	}{
+		{"a transfer into another account", transfer, func(m *sdk.Mutation) { m.BankID = "bank-bri" }, sdk.OutcomeRefused, "to be paid into Moota account bank-bca"},
+		{"a payment into another VA", va, func(m *sdk.Mutation) { m.BankType, m.AccountNumber = "bniVA", "9880800000000002" }, sdk.OutcomeRefused, "virtual account 9880812345678901"},
+		{"the right VA", va, func(m *sdk.Mutation) { m.BankType, m.AccountNumber = "bniVA", "9880812345678901" }, sdk.OutcomePaid, ""},
+		{"the right account", transfer, func(m *sdk.Mutation) { m.BankID = "bank-bca" }, sdk.OutcomePaid, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := mutation("mut-"+strings.ReplaceAll(tt.name, " ", "-"), amt)
+			tt.change(&m)
+			r, err := shop.apply(tt.order, m)
+			if err != nil || r.Outcome != tt.want || !strings.Contains(r.Reason, tt.reason) {
+				t.Fatalf("ApplyPayment = %+v, %v; want %s with %q", r, err, tt.want, tt.reason)
 			}
 		})
 	}
