@@ -87,6 +87,9 @@ reversal {
 #   reconcile_every = "30m"
 #   lookback        = "48h"
 #   writeback       = true
+#   verify_payments = false  # true: confirm each credit in Moota's API before it pays
+#                            # (same id, amount and token, as Moota's own plugin
+#                            # can); unconfirmed credits go to review, needs https
 # }
 
 # A WooCommerce store (plugins/woocommerce/README.md has the details).

@@ -34,6 +34,7 @@ func orderToProto(o Order) *pb.Order {
 	return &pb.Order{
 		Id: o.ID, Number: o.Number, Status: o.Status, Amount: o.Amount.String(),
 		Currency: o.Currency, CreatedAt: timeToProto(o.CreatedAt), PaidBy: o.PaidBy,
+		BankId: o.BankID, VaNumber: o.VANumber, PaymentRef: o.PaymentRef,
 	}
 }
 
@@ -50,7 +51,8 @@ func orderFromProto(p *pb.Order) (Order, error) {
 		return Order{}, fmt.Errorf("order %s: created_at: %w", p.Id, err)
 	}
 	return Order{ID: p.Id, Number: p.Number, Status: p.Status, Amount: amt,
-		Currency: p.Currency, CreatedAt: created, PaidBy: p.PaidBy}, nil
+		Currency: p.Currency, CreatedAt: created, PaidBy: p.PaidBy,
+		BankID: p.BankId, VANumber: p.VaNumber, PaymentRef: p.PaymentRef}, nil
 }
 
 func mutationToProto(m Mutation) *pb.Mutation {

@@ -66,7 +66,7 @@ func (c *grpcClient) Health(ctx context.Context, _ *HealthRequest) (*HealthRespo
 	if err != nil {
 		return nil, fromStatus(err)
 	}
-	return &HealthResponse{Status: out.Status, Message: out.Message}, nil
+	return &HealthResponse{Status: out.Status, Message: out.Message, Version: out.Version}, nil
 }
 
 func (c *grpcClient) ReversePayment(ctx context.Context, req *ReversePaymentRequest) (*ReversePaymentResponse, error) {

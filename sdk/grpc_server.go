@@ -18,8 +18,9 @@ import (
 // core's worker) survive a bug in one call.
 type grpcServer struct {
 	pb.UnimplementedStoreServer
-	impl Store
-	log  hclog.Logger
+	impl    Store
+	log     hclog.Logger
+	version string // reported when the Store's Health names none
 }
 
 func (s *grpcServer) recoverInto(method string, err *error) {
@@ -84,9 +85,13 @@ func (s *grpcServer) Health(ctx context.Context, in *pb.HealthRequest) (out *pb.
 		return nil, toStatus(err)
 	}
 	if resp == nil {
-		return &pb.HealthResponse{Status: "ok"}, nil
+		return &pb.HealthResponse{Status: "ok", Version: s.version}, nil
 	}
-	return &pb.HealthResponse{Status: resp.Status, Message: resp.Message}, nil
+	version := resp.Version
+	if version == "" {
+		version = s.version
+	}
+	return &pb.HealthResponse{Status: resp.Status, Message: resp.Message, Version: version}, nil
 }
 
 func (s *grpcServer) ReversePayment(ctx context.Context, in *pb.ReversePaymentRequest) (out *pb.ReversePaymentResponse, err error) {

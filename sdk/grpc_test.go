@@ -128,13 +128,15 @@ func TestReversePaymentIsOptional(t *testing.T) {
 func TestAmountsAndTimesSurviveTheWire(t *testing.T) {
 	created := time.Date(2025, 6, 3, 9, 14, 22, 0, time.UTC)
 	store := storetest.InProcess(t, &scripted{find: func(_ context.Context, req *sdk.FindOpenOrdersRequest) (*sdk.FindOpenOrdersResponse, error) {
-		return &sdk.FindOpenOrdersResponse{Orders: []sdk.Order{{ID: "1", Number: "#1", Amount: req.Amount, CreatedAt: created, Currency: "IDR"}}}, nil
+		return &sdk.FindOpenOrdersResponse{Orders: []sdk.Order{{ID: "1", Number: "#1", Amount: req.Amount, CreatedAt: created, Currency: "IDR",
+			BankID: "4Aqz9OmvWPV", VANumber: "8808123456789012", PaymentRef: "4Aqz9OmvWPV.150123"}}}, nil
 	}})
 	resp, err := store.FindOpenOrders(context.Background(), &sdk.FindOpenOrdersRequest{Amount: 1211150})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := resp.Orders[0]; o.Amount != 1211150 || !o.CreatedAt.Equal(created) || o.Number != "#1" {
+	if o := resp.Orders[0]; o.Amount != 1211150 || !o.CreatedAt.Equal(created) || o.Number != "#1" ||
+		o.BankID != "4Aqz9OmvWPV" || o.VANumber != "8808123456789012" || o.PaymentRef != "4Aqz9OmvWPV.150123" {
 		t.Fatalf("order came back as %+v", o)
 	}
 }

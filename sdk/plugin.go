@@ -16,6 +16,8 @@ type GRPCPlugin struct {
 	plugin.NetRPCUnsupportedPlugin
 	Impl   Store
 	Logger hclog.Logger
+	// Version is reported by Health when the Store's own answer has none.
+	Version string
 }
 
 var _ plugin.GRPCPlugin = (*GRPCPlugin)(nil)
@@ -26,7 +28,7 @@ func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	pb.RegisterStoreServer(s, &grpcServer{impl: p.Impl, log: log})
+	pb.RegisterStoreServer(s, &grpcServer{impl: p.Impl, log: log, version: p.Version})
 	return nil
 }
 

@@ -12,7 +12,8 @@ import (
 type ServeOption func(*serveConfig)
 
 type serveConfig struct {
-	logger hclog.Logger
+	logger  hclog.Logger
+	version string
 }
 
 // WithLogger sets the logger used for the plugin's own messages (panics
@@ -30,6 +31,9 @@ func Serve(store Store, opts ...ServeOption) {
 	if cfg.logger == nil {
 		cfg.logger = Logger("plugin")
 	}
+	if cfg.version == "" {
+		cfg.version = BuildVersion()
+	}
 	if os.Getenv(Handshake.MagicCookieKey) != Handshake.MagicCookieValue {
 		os.Stderr.WriteString("This is a Lunas store plugin. It is started by `lunas serve`, not by hand:\n" +
 			"put it next to the lunas binary (or name it with path = \"...\" in the store block).\n")
@@ -38,7 +42,7 @@ func Serve(store Store, opts ...ServeOption) {
 	go exitWithParent(cfg.logger)
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: Handshake,
-		Plugins:         map[string]plugin.Plugin{PluginName: &GRPCPlugin{Impl: store, Logger: cfg.logger}},
+		Plugins:         map[string]plugin.Plugin{PluginName: &GRPCPlugin{Impl: store, Logger: cfg.logger, Version: cfg.version}},
 		GRPCServer:      plugin.DefaultGRPCServer,
 		Logger:          cfg.logger,
 	})

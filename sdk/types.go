@@ -16,6 +16,22 @@ type Order struct {
 	Currency  string    // ISO 4217, "IDR"
 	CreatedAt time.Time // when the order was placed
 	PaidBy    string    // idempotency marker: the mutation id that paid it, if any
+
+	// The optional payment facts below come from the store's checkout (for
+	// WooCommerce, the meta Moota's official plugin writes). Empty means
+	// the store does not say, and the order is matched by amount alone.
+
+	// BankID is the Moota bank_id of the account the customer was told to
+	// pay into: only a mutation of that account can pay the order.
+	BankID string
+	// VANumber is the order's own virtual account number (a closed VA): a
+	// VA mutation, whose account_number is the VA it was paid into, pays
+	// only the order holding that number.
+	VANumber string
+	// PaymentRef is the store's reference for the payment where it has one
+	// (a Moota checkout's payment_detail.order_id, a unique-code tag like
+	// "{bank_id}.{amount}"): a mutation naming it selects this order.
+	PaymentRef string
 }
 
 // Mutation is one bank statement line, normalised by the core.
@@ -101,6 +117,10 @@ type HealthRequest struct{}
 type HealthResponse struct {
 	Status  string // "ok" or "degraded"
 	Message string
+	// Version is the plugin's version ("v1.4.0", a VCS revision). Left
+	// empty, Serve fills it with the version given to WithVersion, or else
+	// with the one recorded in the plugin binary's build info.
+	Version string
 }
 
 // ReversePaymentRequest asks the plugin to undo a payment whose credit the bank reversed.

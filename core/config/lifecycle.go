@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net"
 	"net/url"
 	"regexp"
 	"time"
@@ -49,6 +50,12 @@ type Moota struct {
 	// BankIDs to reconcile; default every bank id the stores list (and, when a
 	// store claims "*", every bank Moota reports).
 	BankIDs []string
+	// VerifyPayments confirms each credit through Moota's API before it pays
+	// an order, as the official plugin's verifyMutation does: the account
+	// must list a mutation with the same id, amount and token. A credit the
+	// API does not confirm goes to review as unverified; an API outage
+	// retries. Default false: the webhook's signature is trusted alone.
+	VerifyPayments bool
 }
 
 // Review is the optional `review` block.
@@ -74,7 +81,7 @@ type Reversal struct {
 var (
 	mootaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "api_token"}, {Name: "base_url"}, {Name: "reconcile_every"}, {Name: "lookback"},
-		{Name: "writeback"}, {Name: "bank_ids"},
+		{Name: "writeback"}, {Name: "bank_ids"}, {Name: "verify_payments"},
 	}}
 	reviewSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "recheck"}, {Name: "notify_url"}}}
 	reversalSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "window"}, {Name: "patterns"}}}
@@ -94,6 +101,7 @@ func (d *decoder) lifecycle(blocks map[string]hcl.Blocks, c *Config) {
 		d.duration(attrs, "lookback", p, &m.Lookback)
 		d.boolean(attrs, "writeback", p, &m.Writeback)
 		d.strs(attrs, "bank_ids", p, &m.BankIDs)
+		d.boolean(attrs, "verify_payments", p, &m.VerifyPayments)
 		c.Moota = m
 	}
 	if b := d.single(blocks["review"]); b != nil {
@@ -134,6 +142,9 @@ func validateLifecycle(v *problems, c *Config, src source) {
 		}
 		if u, err := url.Parse(m.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			v.add(src.moota.at("base_url"), "moota: base_url must be an http(s) URL like %q", DefaultMootaBaseURL)
+		}
+		if u, err := url.Parse(m.BaseURL); err == nil && m.VerifyPayments && u.Scheme == "http" && !loopback(net.JoinHostPort(u.Hostname(), "0")) {
+			v.add(src.moota.at("verify_payments"), "moota: verify_payments needs base_url over https: an answer over plain http can be forged as easily as the webhook it is to confirm")
 		}
 		if m.ReconcileEvery < 0 || (m.ReconcileEvery > 0 && m.ReconcileEvery < time.Minute) {
 			v.add(src.moota.at("reconcile_every"), "moota: reconcile_every must be at least 1m (Moota charges points for API use; poll modestly)")

@@ -25,6 +25,7 @@ moota {
   lookback        = "72h"
   writeback       = false
   bank_ids        = ["b1"]
+  verify_payments = true
 }
 review {
   recheck    = ["1m", "10m"]
@@ -38,7 +39,7 @@ reversal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Moota{APIToken: "tok-123", BaseURL: "https://api.moota.co/api/v2", ReconcileEvery: 30 * time.Minute, Lookback: 72 * time.Hour, BankIDs: []string{"b1"}}
+	want := &Moota{APIToken: "tok-123", BaseURL: "https://api.moota.co/api/v2", ReconcileEvery: 30 * time.Minute, Lookback: 72 * time.Hour, BankIDs: []string{"b1"}, VerifyPayments: true}
 	if !reflect.DeepEqual(c.Moota, want) {
 		t.Errorf("moota = %+v, want %+v", c.Moota, want)
 	}
@@ -55,7 +56,7 @@ func TestLifecycleDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Moota.BaseURL != DefaultMootaBaseURL || c.Moota.Lookback != DefaultLookback || !c.Moota.Writeback || c.Moota.ReconcileEvery != 0 {
+	if c.Moota.BaseURL != DefaultMootaBaseURL || c.Moota.Lookback != DefaultLookback || !c.Moota.Writeback || c.Moota.ReconcileEvery != 0 || c.Moota.VerifyPayments {
 		t.Errorf("moota defaults = %+v", c.Moota)
 	}
 	if !reflect.DeepEqual(c.Review.Recheck, DefaultRecheck) || c.Reversal.Window != DefaultReversalWindow {
@@ -69,6 +70,8 @@ func TestLifecycleErrors(t *testing.T) {
 		"bad base url":           {"moota {\n api_token = \"t\"\n base_url = \"ftp://x\"\n}", "moota: base_url must be an http(s) URL"},
 		"reconcile too often":    {"moota {\n api_token = \"t\"\n reconcile_every = \"10s\"\n}", "at least 1m"},
 		"lookback too long":      {"moota {\n api_token = \"t\"\n lookback = \"400h\"\n}", "at most 288h"},
+		"verify not a bool":      {"moota {\n api_token = \"t\"\n verify_payments = \"yes\"\n}", "verify_payments"},
+		"verify over http":       {"moota {\n api_token = \"t\"\n base_url = \"http://moota.example/api/v2\"\n verify_payments = true\n}", "verify_payments needs base_url over https"},
 		"recheck order":          {`review { recheck = ["30m", "5m"] }`, "increasing order"},
 		"recheck not a duration": {`review { recheck = ["soon"] }`, `"soon" is not a duration`},
 		"bad notify url":         {`review { notify_url = "hooks" }`, "notify_url must be an http(s) URL"},

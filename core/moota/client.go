@@ -1,12 +1,15 @@
 // Package moota is the client of Moota's REST API v2 that Lunas uses for
 // reconciliation (listing the credit mutations of a bank account, to catch
-// webhooks Moota never delivered) and write-back (tagging and annotating the
-// mutation that paid an order). It implements core.MootaAPI.
+// webhooks Moota never delivered), write-back (tagging and annotating the
+// mutation that paid an order, creating the tags first) and verification
+// (confirming a delivered mutation against the account's list). It
+// implements core.MootaAPI.
 //
 // Every error is classified for the queue: 429, 5xx, timeouts and network
 // failures are sdk.Retryable (honouring Retry-After); 401, 403, 404, 422 and
-// answers that are not what the API promises are sdk.Permanent. No error
-// or log line ever holds the API token.
+// answers that are not what the API promises are sdk.Permanent, except the
+// 422 "Data tidak ditemukan" of a tag Moota lacks, which Tag resolves by
+// creating the tag. No error or log line ever holds the API token.
 package moota
 
 import (
@@ -62,6 +65,7 @@ type Client struct {
 	http    *http.Client
 	timeout time.Duration
 	perPage int
+	tags    tagCache // tags known to exist, for Tag
 }
 
 var _ core.MootaAPI = (*Client)(nil)

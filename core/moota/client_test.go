@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -194,33 +195,40 @@ func TestBankIDs(t *testing.T) {
 func TestAddNoteAndTagBodies(t *testing.T) {
 	f := fakemoota.New(t, token)
 	id := f.AddMutation(fakemoota.Mutation{ID: "3ykV/Jx?nw#1", BankID: "bankA", Amount: sdk.Rupiah(150123), Date: day}).ID
+	f.AddTag("WooCommerce")
 	c := newClient(f, token, 0)
 	ctx := context.Background()
-	if err := c.Tag(ctx, id, []string{"order-1042"}); err != nil {
+	if err := c.Tag(ctx, id, []string{"1042", "WooCommerce"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Tag(ctx, id, []string{"order-1042"}); err != nil { // a retry
+	if err := c.Tag(ctx, id, []string{"1042", "WooCommerce"}); err != nil { // a retry
 		t.Fatal(err)
 	}
 	if err := c.AddNote(ctx, id, "Lunas: membayar pesanan #1042"); err != nil {
 		t.Fatal(err)
 	}
-	if tags := f.Tags(id); len(tags) != 1 || tags[0] != "order-1042" {
-		t.Fatalf("tags %v, want [order-1042] once", tags)
+	if tags := f.Tags(id); !slices.Equal(tags, []string{"1042", "WooCommerce"}) {
+		t.Fatalf("tags %v, want [1042 WooCommerce] once", tags)
 	}
 	if n := f.Notes(id); n != "Lunas: membayar pesanan #1042" {
 		t.Fatalf("note %q", n)
 	}
 	reqs := f.Requests()
-	want := []struct{ path, body string }{
-		{"/tagging/mutation/3ykV%2FJx%3Fnw%231", `{"name":["order-1042"]}`},
-		{"/tagging/mutation/3ykV%2FJx%3Fnw%231", `{"name":["order-1042"]}`},
-		{"/mutation/3ykV%2FJx%3Fnw%231/note", `{"note":"Lunas: membayar pesanan #1042"}`},
+	want := []struct{ method, path, query, body string }{
+		{"GET", "/tagging", "tag=1042%2CWooCommerce", ""},
+		{"POST", "/tagging", "", `{"name":"1042"}`},
+		{"POST", "/tagging/mutation/3ykV%2FJx%3Fnw%231", "", `{"name":["1042","WooCommerce"]}`},
+		// The retry knows both tags exist: no listing.
+		{"POST", "/tagging/mutation/3ykV%2FJx%3Fnw%231", "", `{"name":["1042","WooCommerce"]}`},
+		{"POST", "/mutation/3ykV%2FJx%3Fnw%231/note", "", `{"note":"Lunas: membayar pesanan #1042"}`},
+	}
+	if len(reqs) != len(want) {
+		t.Fatalf("%d requests %+v, want %d", len(reqs), reqs, len(want))
 	}
 	for i, w := range want {
 		r := reqs[i]
-		if r.Method != "POST" || r.Path != w.path || r.Body != w.body || !r.Authorized || r.Status != 200 {
-			t.Fatalf("request %d = %+v, want POST %s %s", i, r, w.path, w.body)
+		if r.Method != w.method || r.Path != w.path || r.Query != w.query || r.Body != w.body || !r.Authorized || r.Status != 200 {
+			t.Fatalf("request %d = %+v, want %s %s?%s %s", i, r, w.method, w.path, w.query, w.body)
 		}
 	}
 }
@@ -244,7 +252,7 @@ func TestErrorsAreClassified(t *testing.T) {
 			permanent: true, contains: []string{"422", "The note field is required."}},
 		{name: "404 unknown mutation",
 			call:      func(c *moota.Client, _ string) error { return c.Tag(ctx, "nope", []string{"x"}) },
-			permanent: true, contains: []string{"404", "Mutasi tidak ditemukan."}},
+			permanent: true, contains: []string{"404", "Data tidak ditemukan"}},
 		{name: "429 honours Retry-After",
 			setup:    func(f *fakemoota.Server) { f.FailNextWith(1, fakemoota.TooManyRequests(7)) },
 			call:     func(c *moota.Client, id string) error { return c.AddNote(ctx, id, "x") },

@@ -3,6 +3,7 @@ package moota
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -28,26 +29,54 @@ func statusError(op string, status int, h http.Header, body []byte, token string
 	if reason := reasonOf(body); reason != "" {
 		where += ": " + reason
 	}
+	e := &answerError{status: status, reason: reasonOf(body)}
 	switch {
 	case status == http.StatusTooManyRequests || status >= 500:
-		return sdk.Retryable(fmt.Errorf("%s", where), sdk.RetryAfter(h.Get("Retry-After"), now))
+		e.text = where
+		return sdk.Retryable(e, sdk.RetryAfter(h.Get("Retry-After"), now))
 	case status == http.StatusUnauthorized:
-		return sdk.Permanentf("%s (Moota refused the API token: check moota.api_token in lunas.hcl, a personal token from Moota's dashboard that has not been revoked)", where)
+		e.text = where + " (Moota refused the API token: check moota.api_token in lunas.hcl, a personal token from Moota's dashboard that has not been revoked)"
 	case status == http.StatusForbidden:
-		return sdk.Permanentf("%s (the token in moota.api_token may not do this: check its permissions in Moota's dashboard)", where)
+		e.text = where + " (the token in moota.api_token may not do this: check its permissions in Moota's dashboard)"
 	case status == http.StatusNotFound:
-		return sdk.Permanentf("%s (Moota does not know it: check the bank or mutation id, and moota.base_url)", where)
+		e.text = where + " (Moota does not know it: check the bank or mutation id, and moota.base_url)"
 	case status >= 300 && status < 400:
-		return sdk.Permanentf("%s redirect to %q (set moota.base_url to the API root, like %q)", where, clean(h.Get("Location")), DefaultBaseURL)
+		e.text = fmt.Sprintf("%s redirect to %q (set moota.base_url to the API root, like %q)", where, clean(h.Get("Location")), DefaultBaseURL)
 	default:
-		return sdk.Permanentf("%s", where)
+		e.text = where
 	}
+	return sdk.Permanent(e)
 }
 
-// apiError is every error shape Moota answers with: {"error": ...},
-// {"message": ...} and Laravel's 422 {"message": ..., "errors": {field: [...]}}.
+// answerError is a non-2xx answer, kept inside the classified error so that
+// a caller can tell one 422 from another.
+type answerError struct {
+	status int
+	reason string // Moota's message, cleaned
+	text   string // the whole error text
+}
+
+func (e *answerError) Error() string { return e.text }
+
+// isDataNotFound reports whether err is Moota's 422 {"error":true,
+// "message":"Data tidak ditemukan"}: the answer of POST /tagging/mutation
+// for a tag name the user does not have (moota-php-sdk
+// tests/server/public/index.php), as opposed to a validation 422.
+func isDataNotFound(err error) bool {
+	var e *answerError
+	if !errors.As(err, &e) || e.status != http.StatusUnprocessableEntity {
+		return false
+	}
+	r := strings.ToLower(e.reason)
+	return strings.Contains(r, "tidak ditemukan") || strings.Contains(r, "not found")
+}
+
+// apiError is every error shape Moota answers with: {"error": "..."},
+// {"error": true, "message": "..."}, {"message": ...} and Laravel's 422
+// {"message": ..., "errors": {field: [...]}}. error is a string in some
+// answers and a boolean in others (moota-php-sdk tests/Mocking/MockRequestNotFound.json).
 type apiError struct {
-	Error   string              `json:"error"`
+	Error   any                 `json:"error"`
 	Message string              `json:"message"`
 	Errors  map[string][]string `json:"errors"`
 }
@@ -61,8 +90,8 @@ func reasonOf(body []byte) string {
 		return clean(string(body))
 	}
 	msg := strings.TrimSpace(e.Message)
-	if msg == "" {
-		msg = strings.TrimSpace(e.Error)
+	if text, ok := e.Error.(string); ok && msg == "" {
+		msg = strings.TrimSpace(text)
 	}
 	if len(e.Errors) > 1 || (len(e.Errors) == 1 && msg == "") {
 		fields := make([]string, 0, len(e.Errors))

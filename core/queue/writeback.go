@@ -53,15 +53,35 @@ func NewWritebackTask(m *core.Mutation, store string, order sdk.Order) (*asynq.T
 	}
 }
 
-// Writeback tags the paying mutation "order-{number}" in Moota and sets its
-// note to say which order of which store it paid, as the official plugins
-// do, so a merchant reading the bank statement in Moota sees it. Both calls
-// are idempotent in Moota (a tag is attached once; the note is replaced),
-// so a retry repeats them safely. It is an asynq.Handler, safe for
-// concurrent use.
+// Writeback tags the paying mutation in Moota with the order number and
+// the store's platform, and sets its note to say which order of which store
+// it paid, as Moota's official WordPress plugin does (moota-co/moota-wordpress
+// src/Contracts/MootaWebhook.php: attachTransactionId with the order, then
+// attachPlatform with "WooCommerce"), so a merchant reading the bank
+// statement in Moota sees it. The API creates a missing tag before
+// attaching it. Both calls are idempotent in Moota (a tag is attached once;
+// the note is replaced), so a retry repeats them safely. It is an
+// asynq.Handler, safe for concurrent use.
 type Writeback struct {
 	API    core.MootaAPI // required
 	Logger hclog.Logger
+	// Platforms maps a store's name to the platform tag its mutations get
+	// ("WooCommerce"; see PlatformTag). A store without one gets only the
+	// order tag.
+	Platforms map[string]string
+}
+
+// PlatformTag is the Moota tag naming the platform of a bundled store
+// plugin, as Moota's own plugins name theirs ("WooCommerce"), or "" for a
+// plugin that is not a known platform (custom, sql, one's own).
+func PlatformTag(plugin string) string {
+	switch plugin {
+	case "woocommerce":
+		return "WooCommerce"
+	case "shopify":
+		return "Shopify"
+	}
+	return ""
 }
 
 var _ asynq.Handler = (*Writeback)(nil)
@@ -86,7 +106,11 @@ func (w *Writeback) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if number == "" {
 		number = p.OrderID
 	}
-	err := w.API.Tag(ctx, p.MutationID, []string{OrderTag(number)})
+	tags := []string{OrderTag(number)}
+	if platform := w.Platforms[p.Store]; platform != "" {
+		tags = append(tags, platform)
+	}
+	err := w.API.Tag(ctx, p.MutationID, tags)
 	if err == nil {
 		err = w.API.AddNote(ctx, p.MutationID, WritebackNote(p.Note, number, p.Store))
 	}
@@ -103,12 +127,13 @@ func (w *Writeback) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	return err
 }
 
-// OrderTag is the Moota tag naming an order: "order-" and the order
-// number without a leading '#', anything but letters, digits, '-' and '_'
-// turned into '-'.
+// OrderTag is the Moota tag naming an order: its number without a leading
+// '#' ("1042"), as Moota's official plugin tags a mutation with the order
+// (src/Concerns/MootaPayment.php attachTransactionId), anything but
+// letters, digits, '-' and '_' turned into '-'.
 func OrderTag(number string) string {
 	number = strings.TrimPrefix(strings.TrimSpace(number), "#")
-	return "order-" + strings.Map(func(r rune) rune {
+	return strings.Map(func(r rune) rune {
 		if r == '-' || r == '_' || (r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
 			return r
 		}

@@ -27,7 +27,8 @@ func writebackRig(t *testing.T, note string) (*fakemoota.Server, *asynq.Task, st
 }
 
 func writeback(f *fakemoota.Server, token string) *queue.Writeback {
-	return &queue.Writeback{API: moota.New(moota.Config{BaseURL: f.URL(), Token: token})}
+	return &queue.Writeback{API: moota.New(moota.Config{BaseURL: f.URL(), Token: token}),
+		Platforms: map[string]string{"demo": queue.PlatformTag("woocommerce")}}
 }
 
 func TestNewWritebackTaskOptions(t *testing.T) {
@@ -51,11 +52,32 @@ func TestWritebackTagsAndNotes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if tags := f.Tags(id); len(tags) != 1 || tags[0] != "order-1001" {
-		t.Fatalf("tags %v, want [order-1001]", tags)
+	if tags := f.Tags(id); len(tags) != 2 || tags[0] != "1001" || tags[1] != "WooCommerce" {
+		t.Fatalf("tags %v, want [1001 WooCommerce]", tags)
 	}
 	if note := f.Notes(id); note != "Lunas: membayar pesanan #1001 di toko demo" {
 		t.Fatalf("note %q", note)
+	}
+	// Moota attaches only tags that exist: both were created first, once.
+	var writes []string
+	for _, w := range f.Writes() {
+		writes = append(writes, w.Kind+" "+strings.Join(w.Tags, ","))
+	}
+	want := []string{"create_tag 1001", "create_tag WooCommerce", "attach 1001,WooCommerce", "note ", "attach ", "note "}
+	if strings.Join(writes, "|") != strings.Join(want, "|") {
+		t.Fatalf("writes %q, want %q", writes, want)
+	}
+}
+
+func TestWritebackWithoutAPlatform(t *testing.T) {
+	f, task, id := writebackRig(t, "")
+	w := writeback(f, mootaToken)
+	w.Platforms = nil
+	if err := w.ProcessTask(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+	if tags := f.Tags(id); len(tags) != 1 || tags[0] != "1001" {
+		t.Fatalf("tags %v, want [1001]", tags)
 	}
 }
 
@@ -91,14 +113,14 @@ func TestWritebackFailures(t *testing.T) {
 		if err == nil || errors.Is(err, asynq.SkipRetry) || sdk.IsPermanent(err) {
 			t.Fatalf("err %v, want retryable", err)
 		}
-		if len(f.Tags(id)) != 1 || f.Notes(id) != "" {
+		if len(f.Tags(id)) != 2 || f.Notes(id) != "" {
 			t.Fatalf("after the failed note: tags %v note %q", f.Tags(id), f.Notes(id))
 		}
 		if err := w.ProcessTask(ctx, task); err != nil {
 			t.Fatal(err)
 		}
-		if tags := f.Tags(id); len(tags) != 1 || f.Notes(id) == "" {
-			t.Fatalf("after the retry: tags %v note %q, want one tag and the note", tags, f.Notes(id))
+		if tags := f.Tags(id); len(tags) != 2 || f.Notes(id) == "" {
+			t.Fatalf("after the retry: tags %v note %q, want both tags once and the note", tags, f.Notes(id))
 		}
 	})
 	t.Run("429 is retried after Retry-After", func(t *testing.T) {
@@ -123,7 +145,7 @@ func TestWritebackFailures(t *testing.T) {
 }
 
 func TestOrderTagAndNote(t *testing.T) {
-	tags := map[string]string{"#1001": "order-1001", "1042": "order-1042", " #INV/2025 07 ": "order-INV-2025-07", "A_b-9": "order-A_b-9", "é1": "order--1"}
+	tags := map[string]string{"#1001": "1001", "1042": "1042", " #INV/2025 07 ": "INV-2025-07", "A_b-9": "A_b-9", "é1": "-1"}
 	for in, want := range tags {
 		if got := queue.OrderTag(in); got != want {
 			t.Errorf("OrderTag(%q) = %q, want %q", in, got, want)

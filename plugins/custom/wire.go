@@ -36,17 +36,24 @@ type wireOrder struct {
 	Currency  string      `json:"currency"`
 	CreatedAt string      `json:"created_at"`
 	PaidBy    string      `json:"paid_by"`
+	// The optional payment facts (see sdk.Order); empty: not known.
+	BankID     looseString `json:"bank_id"`
+	VANumber   looseString `json:"va_number"`
+	PaymentRef looseString `json:"payment_ref"`
 }
 
 // sentOrder is an order as Lunas sends it back in a payment request.
 type sentOrder struct {
-	ID        string `json:"id"`
-	Number    string `json:"number"`
-	Status    string `json:"status"`
-	Amount    string `json:"amount"`
-	Currency  string `json:"currency"`
-	CreatedAt string `json:"created_at,omitempty"`
-	PaidBy    string `json:"paid_by,omitempty"`
+	ID         string `json:"id"`
+	Number     string `json:"number"`
+	Status     string `json:"status"`
+	Amount     string `json:"amount"`
+	Currency   string `json:"currency"`
+	CreatedAt  string `json:"created_at,omitempty"`
+	PaidBy     string `json:"paid_by,omitempty"`
+	BankID     string `json:"bank_id,omitempty"`
+	VANumber   string `json:"va_number,omitempty"`
+	PaymentRef string `json:"payment_ref,omitempty"`
 }
 
 // sentMutation is the bank mutation in a payment request.
@@ -110,7 +117,8 @@ func timeText(t time.Time) string {
 
 func toSentOrder(o sdk.Order) sentOrder {
 	return sentOrder{ID: o.ID, Number: o.Number, Status: o.Status, Amount: o.Amount.String(),
-		Currency: o.Currency, CreatedAt: timeText(o.CreatedAt), PaidBy: o.PaidBy}
+		Currency: o.Currency, CreatedAt: timeText(o.CreatedAt), PaidBy: o.PaidBy,
+		BankID: o.BankID, VANumber: o.VANumber, PaymentRef: o.PaymentRef}
 }
 
 func toSentMutation(m sdk.Mutation) sentMutation {
@@ -139,7 +147,9 @@ func (w wireOrder) toOrder() (sdk.Order, error) {
 		return sdk.Order{}, fmt.Errorf("order %s: created_at %q is not RFC 3339 (e.g. 2024-06-10T09:30:00+07:00)", id, w.CreatedAt)
 	}
 	o := sdk.Order{ID: id, Number: strings.TrimSpace(string(w.Number)), Status: w.Status, Amount: *w.Amount,
-		Currency: w.Currency, CreatedAt: created, PaidBy: w.PaidBy}
+		Currency: w.Currency, CreatedAt: created, PaidBy: w.PaidBy,
+		BankID: strings.TrimSpace(string(w.BankID)), VANumber: strings.TrimSpace(string(w.VANumber)),
+		PaymentRef: strings.TrimSpace(string(w.PaymentRef))}
 	if o.Number == "" {
 		o.Number = id
 	}

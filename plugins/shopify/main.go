@@ -10,7 +10,11 @@ import (
 	"github.com/lunas-dev/lunas/sdk"
 )
 
+// Version is set at build time with -ldflags "-X main.Version=..." (make
+// build does); left empty, the plugin reports the version in its build info.
+var Version string
+
 func main() {
 	log := sdk.Logger("shopify")
-	sdk.Serve(shopify.New(log), sdk.WithLogger(log))
+	sdk.Serve(shopify.New(log), sdk.WithLogger(log), sdk.WithVersion(Version))
 }

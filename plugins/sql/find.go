@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -39,7 +40,8 @@ func scanOrder(row pgx.CollectableRow) (sdk.Order, error) {
 		o      sdk.Order
 		amount string
 	)
-	if err := row.Scan(&o.ID, &o.Number, &o.Status, &amount, &o.Currency, &o.CreatedAt, &o.PaidBy); err != nil {
+	if err := row.Scan(&o.ID, &o.Number, &o.Status, &amount, &o.Currency, &o.CreatedAt, &o.PaidBy,
+		&o.BankID, &o.VANumber, &o.PaymentRef); err != nil {
 		return o, err
 	}
 	a, err := sdk.ParseAmount(amount)
@@ -47,6 +49,7 @@ func scanOrder(row pgx.CollectableRow) (sdk.Order, error) {
 		return o, sdk.Permanent(fmt.Errorf("order %s: amount column: %w", o.ID, err))
 	}
 	o.Amount = a
+	o.BankID, o.VANumber, o.PaymentRef = strings.TrimSpace(o.BankID), strings.TrimSpace(o.VANumber), strings.TrimSpace(o.PaymentRef)
 	if o.Currency == "" {
 		o.Currency = "IDR"
 	}

@@ -9,7 +9,11 @@ package main
 
 import "github.com/lunas-dev/lunas/sdk"
 
+// Version is set at build time with -ldflags "-X main.Version=..." (make
+// build does); left empty, the plugin reports the version in its build info.
+var Version string
+
 func main() {
 	log := sdk.Logger("sql")
-	sdk.Serve(NewStore(log), sdk.WithLogger(log))
+	sdk.Serve(NewStore(log), sdk.WithLogger(log), sdk.WithVersion(Version))
 }

@@ -33,9 +33,16 @@ func buildQueries(table pgx.Identifier, c Columns) queries {
 	currency, created, paidBy := q(c.Currency), q(c.CreatedAt), q(c.PaidBy)
 
 	// Every column is read as text (or timestamptz) so that integer ids,
-	// enum statuses and numeric amounts all arrive in one exact shape.
-	cols := fmt.Sprintf("%s::text, coalesce(%s::text, %s::text), %s::text, %s::text, coalesce(%s::text, ''), %s::timestamptz, coalesce(%s::text, '')",
-		id, number, id, status, amount, currency, created, paidBy)
+	// enum statuses and numeric amounts all arrive in one exact shape. An
+	// optional column the table does not have is read as ''.
+	optional := func(name string) string {
+		if name == "" {
+			return "''::text"
+		}
+		return fmt.Sprintf("coalesce(%s::text, '')", q(name))
+	}
+	cols := fmt.Sprintf("%s::text, coalesce(%s::text, %s::text), %s::text, %s::text, coalesce(%s::text, ''), %s::timestamptz, coalesce(%s::text, ''), %s, %s, %s",
+		id, number, id, status, amount, currency, created, paidBy, optional(c.BankID), optional(c.VANumber), optional(c.PaymentRef))
 	unpaid := fmt.Sprintf("coalesce(%s::text, '') = ''", paidBy)
 	where := fmt.Sprintf("%s::text = ANY($1::text[]) AND %s >= $2 AND %s = $3::numeric AND %s", status, created, amount, unpaid)
 	return queries{

@@ -35,14 +35,24 @@ type Settings struct {
 // Columns names the order table's columns. The amount column should be
 // numeric (exact); created_at a timestamp; paid_by text, empty or NULL
 // while the order is unpaid.
+//
+// BankID, VANumber and PaymentRef are optional and have no default: name
+// them only when the table has them. They hold the Moota bank_id the
+// customer was told to pay into, the order's own virtual account number and
+// the store's payment reference (see sdk.Order); NULL or empty means "not
+// known" for that order. They are only read, so they may share the id or
+// number column (a VA number kept in the number column, say).
 type Columns struct {
-	ID        string `json:"id"`
-	Number    string `json:"number"`
-	Status    string `json:"status"`
-	Amount    string `json:"amount"`
-	Currency  string `json:"currency"`
-	CreatedAt string `json:"created_at"`
-	PaidBy    string `json:"paid_by"`
+	ID         string `json:"id"`
+	Number     string `json:"number"`
+	Status     string `json:"status"`
+	Amount     string `json:"amount"`
+	Currency   string `json:"currency"`
+	CreatedAt  string `json:"created_at"`
+	PaidBy     string `json:"paid_by"`
+	BankID     string `json:"bank_id"`
+	VANumber   string `json:"va_number"`
+	PaymentRef string `json:"payment_ref"`
 }
 
 const (
@@ -175,6 +185,22 @@ func (c Columns) withDefaults() (Columns, error) {
 			return c, sdk.Permanentf("settings.columns.%s and settings.columns.%s both name column %q", other, f.key, *f.val)
 		}
 		used[*f.val] = f.key
+	}
+	optional := []struct {
+		key string
+		val string
+	}{{"bank_id", c.BankID}, {"va_number", c.VANumber}, {"payment_ref", c.PaymentRef}}
+	for _, f := range optional {
+		if f.val == "" {
+			continue
+		}
+		if !identRE.MatchString(f.val) {
+			return c, sdk.Permanentf("settings.columns.%s %q is not a plain identifier (letters, digits, _; not starting with a digit; at most 63)", f.key, f.val)
+		}
+		if other, dup := used[f.val]; dup && other != "id" && other != "number" {
+			return c, sdk.Permanentf("settings.columns.%s and settings.columns.%s both name column %q", other, f.key, f.val)
+		}
+		used[f.val] = f.key
 	}
 	return c, nil
 }

@@ -58,6 +58,8 @@ func TestSettingsRefused(t *testing.T) {
 		{"three-part table", map[string]any{"dsn": dsn, "table": "db.shop.orders"}, `use "table" or "schema.table"`},
 		{"quoted column", map[string]any{"dsn": dsn, "columns": map[string]string{"status": `st"atus`}}, `settings.columns.status "st\"atus" is not a plain identifier`},
 		{"column starting with digit", map[string]any{"dsn": dsn, "columns": map[string]string{"amount": "1total"}}, "settings.columns.amount"},
+		{"optional column with SQL", map[string]any{"dsn": dsn, "columns": map[string]string{"va_number": "va; --"}}, `settings.columns.va_number "va; --" is not a plain identifier`},
+		{"optional column shares a written one", map[string]any{"dsn": dsn, "columns": map[string]string{"bank_id": "paid_by"}}, `settings.columns.paid_by and settings.columns.bank_id both name column "paid_by"`},
 		{"shared column", map[string]any{"dsn": dsn, "columns": map[string]string{"paid_by": "status"}}, `settings.columns.status and settings.columns.paid_by both name column "status"`},
 		{"no open statuses", map[string]any{"dsn": dsn, "open_statuses": []string{}}, "settings.open_statuses must name at least one"},
 		{"empty open status", map[string]any{"dsn": dsn, "open_statuses": []string{"pending", ""}}, "settings.open_statuses contains an empty status"},
@@ -86,7 +88,7 @@ func TestSettingsRefused(t *testing.T) {
 func TestQueriesQuoteIdentifiers(t *testing.T) {
 	q := buildQueries(pgx.Identifier{"shop", "Orders"}, Columns{ID: "id", Number: "no", Status: "status", Amount: "amount",
 		Currency: "currency", CreatedAt: "created_at", PaidBy: "paid_by"})
-	cols := `"id"::text, coalesce("no"::text, "id"::text), "status"::text, "amount"::text, coalesce("currency"::text, ''), "created_at"::timestamptz, coalesce("paid_by"::text, '')`
+	cols := `"id"::text, coalesce("no"::text, "id"::text), "status"::text, "amount"::text, coalesce("currency"::text, ''), "created_at"::timestamptz, coalesce("paid_by"::text, ''), ''::text, ''::text, ''::text`
 	tests := map[string]string{
 		"find": `SELECT ` + cols + ` FROM "shop"."Orders" WHERE "status"::text = ANY($1::text[]) AND "created_at" >= $2 AND "amount" = $3::numeric AND coalesce("paid_by"::text, '') = '' ORDER BY "created_at", "id" LIMIT $4`,
 		"lock": `SELECT ` + cols + ` FROM "shop"."Orders" WHERE "id" = $1 FOR UPDATE`,
@@ -97,5 +99,21 @@ func TestQueriesQuoteIdentifiers(t *testing.T) {
 		if got[name] != want {
 			t.Errorf("%s query:\n got %s\nwant %s", name, got[name], want)
 		}
+	}
+}
+
+// TestQueriesReadOptionalColumns pins how the optional bank_id, va_number
+// and payment_ref columns are read when named: as text, NULL as empty text. They
+// may share the number column, being only read.
+func TestQueriesReadOptionalColumns(t *testing.T) {
+	cfg, err := parse(map[string]any{"dsn": "host=db", "columns": map[string]string{
+		"bank_id": "moota_bank_id", "va_number": "number", "payment_ref": "checkout_ref"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := buildQueries(cfg.table, cfg.cols)
+	want := `coalesce("paid_by"::text, ''), coalesce("moota_bank_id"::text, ''), coalesce("number"::text, ''), coalesce("checkout_ref"::text, '') FROM "orders"`
+	if !strings.Contains(q.find, want) || !strings.Contains(q.lock, want) {
+		t.Fatalf("find query %s\nlock query %s\nwant both to read %s", q.find, q.lock, want)
 	}
 }

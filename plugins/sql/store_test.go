@@ -100,6 +100,34 @@ func TestDefaultColumnsAndCents(t *testing.T) {
 	}
 }
 
+func TestOptionalColumnsReachTheCore(t *testing.T) {
+	d := newTestDB(t)
+	table := d.schema + ".orders"
+	d.exec(`CREATE TABLE ` + table + ` (
+		id bigint PRIMARY KEY, number text, status text NOT NULL, amount numeric(14,2) NOT NULL,
+		currency text, created_at timestamptz NOT NULL, paid_by text, moota_bank_id text, va bigint, ref text)`)
+	created := time.Now().Add(-time.Hour).Truncate(time.Microsecond)
+	d.exec(`INSERT INTO `+table+` VALUES
+		(1, '1001', 'on-hold', 250000, 'IDR', $1, NULL, '4Aqz9OmvWPV', 8808123456789012, 'moota-va#1'),
+		(2, '1002', 'on-hold', 250000, 'IDR', $1, NULL, NULL, NULL, NULL)`, created)
+	store := inProcess(t, map[string]any{"dsn": testDSN(), "table": table,
+		"columns": map[string]string{"bank_id": "moota_bank_id", "va_number": "va", "payment_ref": "ref"}})
+	resp, err := store.FindOpenOrders(ctx(t), &sdk.FindOpenOrdersRequest{Amount: sdk.Rupiah(250000), Since: created.Add(-time.Minute)})
+	if err != nil || len(resp.Orders) != 2 {
+		t.Fatalf("FindOpenOrders = %+v, %v", resp, err)
+	}
+	if o := resp.Orders[0]; o.ID != "1" || o.BankID != "4Aqz9OmvWPV" || o.VANumber != "8808123456789012" || o.PaymentRef != "moota-va#1" {
+		t.Fatalf("order 1 = %+v, want its bank, VA number and reference", o)
+	}
+	if o := resp.Orders[1]; o.BankID != "" || o.VANumber != "" || o.PaymentRef != "" {
+		t.Fatalf("order 2 = %+v, want no payment facts (NULL columns)", o)
+	}
+	if err := configureErr(t, map[string]any{"dsn": testDSN(), "table": table, "columns": map[string]string{"va_number": "no_such_column"}}); err == nil ||
+		!strings.Contains(err.Error(), "no_such_column") {
+		t.Fatalf("Configure with a missing optional column: %v, want an error naming it", err)
+	}
+}
+
 func TestApplyPaymentDecisions(t *testing.T) {
 	d := newTestDB(t)
 	table := defaultTable(d)

@@ -144,12 +144,13 @@ func order(t *testing.T, shop wooShop, id int64) fakewoo.Order {
 	return o
 }
 
-// lunasNotes returns the notes added through the API (WooCommerce's own
-// status-change notes have the author "system").
+// lunasNotes returns the notes added through the notes endpoint: all but
+// WooCommerce's status-change notes (authors cannot tell them apart:
+// WooCommerce attributes REST notes to itself).
 func lunasNotes(shop wooShop, id int64) []fakewoo.Note {
 	var out []fakewoo.Note
 	for _, n := range shop.fake.Notes(id) {
-		if n.Author != "system" {
+		if !strings.HasPrefix(n.Note, "Order status changed from ") {
 			out = append(out, n)
 		}
 	}
@@ -258,6 +259,23 @@ func TestEndToEnd(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+
+	t.Run("a note whose answer is lost on the wire leaves exactly one note", func(t *testing.T) {
+		// WooCommerce stores the note and the connection drops before its
+		// 201 arrives. WooCommerce attributes the note to itself, so the
+		// retry must recognise it by the mutation id, not by its author.
+		target := addOnHold(s.tls, 175001)
+		s.tls.fake.FailNext(1, fakewoo.Fault{Method: http.MethodPost, Path: "/notes", Lose: true})
+		s.pay(t, s.tls, "lost-note", 175001)
+		info := s.requireCompleted(t, s.tls, "lost-note", 90*time.Second)
+		if info.Retried < 1 {
+			t.Fatalf("task completed after %d retries, want at least one after the lost answer", info.Retried)
+		}
+		requirePaidOnce(t, s.tls, target.ID, "lost-note")
+		if notes := lunasNotes(s.tls, target.ID); notes[0].Author != fakewoo.SystemAuthor {
+			t.Fatalf("the note's author is %q, want WooCommerce's %q", notes[0].Author, fakewoo.SystemAuthor)
 		}
 	})
 

@@ -30,18 +30,23 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "%s: configuration is valid (%d webhook(s), %d store(s))\n\n", *path, len(cfg.Webhooks), len(cfg.Stores))
 	dir, _ := filepath.Abs(filepath.Dir(*path))
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STORE\tPLUGIN\tBANK IDS\tHEALTH\tDETAIL")
+	fmt.Fprintln(tw, "STORE\tPLUGIN\tVERSION\tBANK IDS\tHEALTH\tDETAIL")
 	failed := 0
 	for _, s := range cfg.Stores {
 		name := s.Plugin
 		if name == "" {
 			name = s.Path
 		}
-		status, detail := checkStore(ctx, s, dir)
-		if status != "ok" {
+		h := checkStore(ctx, s, dir)
+		if h.Status != "ok" {
 			failed++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Name, name, len(s.BankIDs), status, detail)
+		version := h.Version
+		if version == "" {
+			// A plugin built with an sdk older than HealthResponse.Version.
+			version = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", s.Name, name, version, len(s.BankIDs), h.Status, h.Message)
 	}
 	tw.Flush()
 	if failed > 0 {
@@ -50,7 +55,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func checkStore(ctx context.Context, s config.Store, dir string) (status, detail string) {
+// checkStore starts the store's plugin and asks for its Health; a plugin
+// that cannot start or answer is reported with status "error".
+func checkStore(ctx context.Context, s config.Store, dir string) sdk.HealthResponse {
 	path := s.Path
 	if path != "" && !filepath.IsAbs(path) {
 		path = filepath.Join(dir, path)
@@ -60,12 +67,12 @@ func checkStore(ctx context.Context, s config.Store, dir string) (status, detail
 	p, err := pluginhost.Start(ctx, pluginhost.Config{Store: s.Name, Plugin: s.Plugin, Path: path, SHA256: s.SHA256,
 		Settings: s.Settings, Logger: hclog.NewNullLogger()})
 	if err != nil {
-		return "error", err.Error()
+		return sdk.HealthResponse{Status: "error", Message: err.Error()}
 	}
 	defer p.Close()
 	h, err := p.Health(ctx, &sdk.HealthRequest{})
 	if err != nil {
-		return "error", err.Error()
+		return sdk.HealthResponse{Status: "error", Message: err.Error()}
 	}
-	return h.Status, h.Message
+	return *h
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -60,6 +61,16 @@ store "demo" {
 	out, err := execOut(cmd, "check", "--config", good)
 	if err != nil || !strings.Contains(out, "configuration is valid") || !strings.Contains(out, "demo") || !strings.Contains(out, " ok ") {
 		t.Fatalf("check of a good config: %v\n%s", err, out)
+	}
+	// The table names each plugin's version, from its build (make build
+	// sets main.Version; go build records the VCS revision).
+	if !regexp.MustCompile(`STORE +PLUGIN +VERSION +BANK IDS`).MatchString(out) {
+		t.Fatalf("check prints no VERSION column:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 5 && f[0] == "demo" && (f[2] == "-" || f[2] == "") {
+			t.Fatalf("the demo plugin reports no version: %q", line)
+		}
 	}
 	bad := filepath.Join(dir, "bad.hcl")
 	os.WriteFile(bad, []byte(`

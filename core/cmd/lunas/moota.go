@@ -23,7 +23,11 @@ func (a *App) mootaHandlers(mux *asynq.ServeMux, pcfg *payment.Config, extra *[]
 	api := moota.New(moota.Config{BaseURL: m.BaseURL, Token: m.APIToken})
 	*extra = append(*extra, queue.MootaQueue)
 	if m.Writeback {
-		mux.Handle(queue.TypeWriteback, &queue.Writeback{API: api, Logger: a.Logger})
+		platforms := map[string]string{}
+		for _, s := range a.Config.Stores {
+			platforms[s.Name] = queue.PlatformTag(s.Plugin)
+		}
+		mux.Handle(queue.TypeWriteback, &queue.Writeback{API: api, Logger: a.Logger, Platforms: platforms})
 		pcfg.OnPaid = func(ctx context.Context, mut *core.Mutation, store string, order sdk.Order) error {
 			task, opts := queue.NewWritebackTask(mut, store, order)
 			return a.enqueue(ctx, task, opts...)

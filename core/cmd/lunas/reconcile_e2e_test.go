@@ -97,8 +97,25 @@ moota {
 
 	for id, mid := range paying {
 		testutil.Eventually(t, 30*time.Second, "write-back of order "+id, func() bool {
-			return slices.Contains(fake.Tags(mid), "order-"+id) && fake.Notes(mid) != ""
+			return slices.Contains(fake.Tags(mid), id) && fake.Notes(mid) != ""
 		})
+		// Moota attaches only existing tags: the order's tag was created,
+		// then attached, then the note set.
+		created, attached, noted := -1, -1, -1
+		for i, w := range fake.Writes() {
+			switch {
+			case w.Kind == "create_tag" && slices.Equal(w.Tags, []string{id}):
+				created = i
+			case w.Kind == "attach" && w.MutationID == mid && slices.Contains(w.Tags, id):
+				attached = i
+			case w.Kind == "note" && w.MutationID == mid:
+				noted = i
+			}
+		}
+		if created < 0 || attached < created || noted < attached {
+			t.Fatalf("write-back of order %s: tag created at %d, attached at %d, note at %d; want them in that order (writes %+v)",
+				id, created, attached, noted, fake.Writes())
+		}
 		if note := fake.Notes(mid); !strings.Contains(note, id) || !strings.Contains(note, "demo") {
 			t.Fatalf("note of %s = %q, want it to name order %s and store demo", mid, note, id)
 		}

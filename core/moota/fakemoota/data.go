@@ -34,7 +34,9 @@ type Mutation struct {
 	Description   string
 	Note          string
 	Date          time.Time // bank date; default now. Written in Asia/Jakarta.
-	Tags          []string
+	Tags          []string  // attached tags; the user gets any tag not yet known
+	Token         string    // token; default the mutation id, as Moota sends it
+	BankType      string    // bank.bank_type; default the bank's ("bcaVA" for a virtual account)
 }
 
 // mutation is a stored mutation: its JSON fields plus what the API changes.
@@ -119,8 +121,11 @@ func (s *Server) AddMutation(m Mutation) Mutation {
 	created := time.Now().In(jakarta).Format(time.DateTime)
 	f := map[string]json.RawMessage{}
 	set := func(k string, v any) { f[k], _ = json.Marshal(v) }
+	if m.Token == "" {
+		m.Token = m.ID
+	}
 	set("mutation_id", m.ID)
-	set("token", m.ID)
+	set("token", m.Token)
 	set("bank_id", m.BankID)
 	set("account_number", m.AccountNumber)
 	set("date", date)
@@ -130,7 +135,14 @@ func (s *Server) AddMutation(m Mutation) Mutation {
 	set("amount", decimal(m.Amount))
 	set("balance", decimal(m.Balance))
 	set("type", m.Type)
-	set("bank", bankObject(b))
+	bank := bankObject(b)
+	if m.BankType != "" {
+		bank["bank_type"] = m.BankType
+	}
+	set("bank", bank)
+	for _, t := range m.Tags {
+		s.addTag(t)
+	}
 	st := &mutation{id: m.ID, bankID: m.BankID, typ: m.Type, day: date[:10], at: date, seq: s.seq, fields: f,
 		tags: slices.Clone(m.Tags)}
 	if m.Note != "" {
@@ -211,9 +223,9 @@ func (m *mutation) object() map[string]json.RawMessage {
 	} else if _, ok := out["note"]; !ok {
 		out["note"] = json.RawMessage("null")
 	}
-	tags := make([]map[string]string, 0, len(m.tags))
+	tags := make([]Tag, 0, len(m.tags))
 	for _, t := range m.tags {
-		tags = append(tags, map[string]string{"tag_id": tagID(t), "name": t})
+		tags = append(tags, Tag{Name: t, ID: tagID(t)})
 	}
 	out["taggings"], _ = json.Marshal(tags)
 	return out

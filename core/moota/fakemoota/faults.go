@@ -16,6 +16,8 @@ type Failure struct {
 	// Path limits the failure to requests whose path, relative to Root,
 	// starts with it ("/mutation/" fails notes but not listings); empty: any.
 	Path string
+	// Method limits the failure to requests with this method; empty: any.
+	Method string
 }
 
 // FailNext makes the next n requests (any route) answer status with the
@@ -52,12 +54,12 @@ func TooManyRequests(retryAfterSeconds int) Failure {
 		Header: http.Header{"Retry-After": {strconv.Itoa(retryAfterSeconds)}, "X-Ratelimit-Remaining": {"0"}}}
 }
 
-// takeFailure pops the first queued failure that applies to path.
-func (s *Server) takeFailure(path string) (Failure, bool) {
+// takeFailure pops the first queued failure that applies to method and path.
+func (s *Server) takeFailure(method, path string) (Failure, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.failures {
-		if strings.HasPrefix(path, f.Path) {
+		if strings.HasPrefix(path, f.Path) && (f.Method == "" || f.Method == method) {
 			s.failures = slices.Delete(s.failures, i, i+1)
 			return f, true
 		}

@@ -7,14 +7,18 @@
 // does; amounts and balances are decimal strings like "150123.00"; the
 // type, bank, start_date and end_date filters; 422 with Laravel's
 // {"message","errors"} shape for a bad filter), POST /mutation/{id}/note
-// (replaces the note; 422 for an empty note) and POST /tagging/mutation/{id}
-// (attaches tags; a tag the mutation has stays once). Every request needs
+// (replaces the note; 422 for an empty note), GET and POST /tagging (the
+// user's tags; creates one) and POST /tagging/mutation/{id} (attaches tags
+// the user already has; an unknown name is refused with 422 "Data tidak
+// ditemukan", as the real API does; a tag the mutation has stays once); a
+// mutation Moota does not know is 404 "Data tidak ditemukan". Every request needs
 // "Authorization: Bearer <token>": otherwise 401 {"error":"Unauthenticated."},
 // or, like Laravel, a redirect to the login page when the request did not
 // say Accept: application/json.
 //
-// Tests seed banks and mutations, read notes and tags back, inspect the
-// request log, and make the next requests fail with a status. All methods
+// Tests seed banks, mutations and tags, read notes, tags and the ordered
+// list of writes (Writes) back, inspect the request log, and make the next
+// requests fail with a status. All methods
 // are safe for concurrent use.
 package fakemoota
 
@@ -61,7 +65,9 @@ type Server struct {
 	seq       int
 	failures  []Failure
 	requests  []Request
-	bankList  bool // GET /bank answers a bare array instead of a paginator
+	tags      []Tag   // the user's tags
+	writes    []Write // what the API changed, in order
+	bankList  bool    // GET /bank answers a bare array instead of a paginator
 }
 
 // New starts a fake Moota that accepts token; it is closed when the test ends.
@@ -99,7 +105,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+Root+"/bank", s.listBanks)
 	s.mux.HandleFunc("GET "+Root+"/mutation", s.listMutations)
 	s.mux.HandleFunc("POST "+Root+"/mutation/{id}/note", s.note)
-	s.mux.HandleFunc("POST "+Root+"/tagging/mutation/{id}", s.tag)
+	s.mux.HandleFunc("GET "+Root+"/tagging", s.listTags)
+	s.mux.HandleFunc("POST "+Root+"/tagging", s.createTag)
+	s.mux.HandleFunc("POST "+Root+"/tagging/mutation/{id}", s.attachTags)
 	s.mux.HandleFunc("GET /login", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		_, _ = io.WriteString(w, "<!DOCTYPE html><html><body><form>Masuk ke Moota</form></body></html>")
@@ -130,7 +138,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(rec, r)
 		return
 	}
-	if f, ok := s.takeFailure(strings.TrimPrefix(r.URL.EscapedPath(), Root)); ok {
+	if f, ok := s.takeFailure(r.Method, strings.TrimPrefix(r.URL.EscapedPath(), Root)); ok {
 		f.write(rec)
 		return
 	}

@@ -3,12 +3,12 @@ package fakemoota
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 )
 
-// note serves POST /mutation/{id}/note {"note": "..."}: it replaces the note.
+// note serves POST /mutation/{id}/note {"note": "..."}: it replaces the
+// note and answers {"status":true,"mutation":{...}} (moota-php-sdk
+// tests/Mocking/Mutation/MockaddNoteMutationResponse.json).
 func (s *Server) note(w http.ResponseWriter, r *http.Request) {
 	var body map[string]json.RawMessage
 	_ = json.NewDecoder(r.Body).Decode(&body)
@@ -34,50 +34,15 @@ func (s *Server) note(w http.ResponseWriter, r *http.Request) {
 	}
 	note = strings.TrimSpace(note)
 	m.note = &note
+	s.writes = append(s.writes, Write{Kind: "note", MutationID: m.id, Note: note})
 	obj := m.object()
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, obj)
+	writeJSON(w, http.StatusOK, map[string]any{"status": true, "mutation": obj})
 }
 
-// tag serves POST /tagging/mutation/{id} {"name": ["order-1042"]}: it
-// attaches the tags, creating those the user does not have yet; a tag the
-// mutation already has stays once.
-func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
-	var body map[string]json.RawMessage
-	_ = json.NewDecoder(r.Body).Decode(&body)
-	var v violations
-	var names []string
-	if raw, ok := body["name"]; !ok || string(raw) == "null" || string(raw) == "[]" {
-		v.add("name", "The name field is required.")
-	} else if json.Unmarshal(raw, &names) != nil {
-		v.add("name", "The name must be an array.")
-	} else {
-		for i, n := range names {
-			if strings.TrimSpace(n) == "" {
-				v.add("name."+strconv.Itoa(i), "The name."+strconv.Itoa(i)+" field is required.")
-			}
-		}
-	}
-	if v.answer(w) {
-		return
-	}
-	s.mu.Lock()
-	m := s.byID[r.PathValue("id")]
-	if m == nil {
-		s.mu.Unlock()
-		notFound(w)
-		return
-	}
-	for _, n := range names {
-		if n = strings.TrimSpace(n); !slices.Contains(m.tags, n) {
-			m.tags = append(m.tags, n)
-		}
-	}
-	obj := m.object()
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": obj["taggings"]})
-}
-
+// notFound answers for a mutation Moota does not have: 404 with the body
+// of moota-php-sdk tests/Mocking/Mutation/MockFailAddNoteMutationResponse.json,
+// which its test server sends for a note on an unknown mutation.
 func notFound(w http.ResponseWriter) {
-	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Mutasi tidak ditemukan."})
+	writeRaw(w, http.StatusNotFound, notFoundBody)
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,8 +16,17 @@ type Fault struct {
 	// Method, when not empty, limits the fault to requests with this method
 	// (e.g. "PUT"); other requests pass it by.
 	Method string
+	// Path, when not empty, limits the fault to requests whose path ends
+	// with it (e.g. "/notes"); other requests pass it by.
+	Path string
+	// Lose handles the request (a write lands) and then loses the answer:
+	// the connection is closed without a response, as when a proxy or the
+	// network drops it on the way back. With Status also set, the request
+	// is handled and Status is answered instead of the real answer, as a
+	// gateway that timed out after the site applied it does.
+	Lose bool
 	// Status, when not zero, answers the request with this status without
-	// handling it: 500 with WordPress's "critical error" body, anything else
+	// handling it (unless Lose): 500 with WordPress's "critical error" body, anything else
 	// (429, 502, 503, ...) with an HTML page, as a proxy or firewall would.
 	Status int
 	// RetryAfter is sent as the Retry-After header with Status (seconds or
@@ -53,9 +64,11 @@ func (s *Server) FailNotePosts(n, status int, applied bool) {
 	s.notePost = noteFault{remaining: n, status: status, applied: applied}
 }
 
-// takeFault pops the first queued fault that applies to method. s.mu must be held.
-func (s *Server) takeFault(method string) (Fault, bool) {
-	i := slices.IndexFunc(s.faults, func(f Fault) bool { return f.Method == "" || f.Method == method })
+// takeFault pops the first queued fault that applies to the request. s.mu must be held.
+func (s *Server) takeFault(r *http.Request) (Fault, bool) {
+	i := slices.IndexFunc(s.faults, func(f Fault) bool {
+		return (f.Method == "" || f.Method == r.Method) && strings.HasSuffix(r.URL.Path, f.Path)
+	})
 	if i < 0 {
 		return Fault{}, false
 	}
@@ -78,7 +91,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 			t.Stop()
 		}
 	}
-	if f.Status == 0 {
+	if f.Status == 0 || f.Lose {
 		return false
 	}
 	if f.RetryAfter != "" {
@@ -93,6 +106,19 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 	w.WriteHeader(f.Status)
 	_, _ = w.Write([]byte("<html><body><h1>" + strconv.Itoa(f.Status) + " " + http.StatusText(f.Status) + "</h1></body></html>"))
 	return true
+}
+
+// loseAnswer handles the request into a recorder, so that it is applied,
+// and then answers as f says: f.Status in place of the real answer, or
+// nothing at all (the handler aborts, and net/http closes the connection).
+func (s *Server) loseAnswer(w http.ResponseWriter, r *http.Request, f Fault) {
+	s.handle(httptest.NewRecorder(), r)
+	if f.Status != 0 {
+		f.Lose = false
+		s.applyFault(w, r, f)
+		return
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // takeNoteFault reports whether this note post fails, with which status and

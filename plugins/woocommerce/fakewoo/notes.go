@@ -39,13 +39,39 @@ func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, key *Key, id 
 	writeJSON(w, http.StatusOK, out)
 }
 
-// createNote is POST /orders/{id}/notes {"note":..., "customer_note":...}
-// answering 201 with the note. Notes are not idempotent: every successful
-// post adds one.
+// SystemAuthor is the author of an order note nobody added by hand: every
+// note created over REST without added_by_user, and WooCommerce's own.
+// WC_Order::add_order_note (includes/class-wc-order.php) sets comment_author
+// to __( 'WooCommerce' ) unless $added_by_user and the current user can
+// edit orders; the v3 notes controller (includes/rest-api/Controllers/
+// Version3/class-wc-rest-order-notes-controller.php, prepare_item_for_response)
+// prints "system" only for an author equal to __( 'woocommerce' ), lower
+// case, which "WooCommerce" is not, so an English site answers "WooCommerce".
+const SystemAuthor = "WooCommerce"
+
+// AdminUser is the display name of the merchant who changes orders in
+// wp-admin (SetStatus).
+const AdminUser = "Admin Toko"
+
+// noteAuthor is who WooCommerce records as a note's author: the key's user
+// when the request asked for added_by_user (the REST API logs the key's
+// user in, and this fake's keys may edit orders), else SystemAuthor.
+func noteAuthor(key *Key, addedByUser bool) string {
+	if addedByUser && key != nil {
+		return key.User
+	}
+	return SystemAuthor
+}
+
+// createNote is POST /orders/{id}/notes {"note":..., "customer_note":...,
+// "added_by_user":...} answering 201 with the note
+// (class-wc-rest-order-notes-controller.php create_item). Notes are not
+// idempotent: every successful post adds one.
 func (s *Server) createNote(w http.ResponseWriter, r *http.Request, key *Key, id int64) {
 	var body struct {
 		Note         *string `json:"note"`
 		CustomerNote bool    `json:"customer_note"`
+		AddedByUser  bool    `json:"added_by_user"`
 	}
 	if isJSON(r) {
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
@@ -70,7 +96,7 @@ func (s *Server) createNote(w http.ResponseWriter, r *http.Request, key *Key, id
 		writeError(w, &wpError{Status: http.StatusInternalServerError, Code: "woocommerce_rest_cannot_create_order_note", Message: "Cannot create order note, please try again."})
 		return
 	}
-	note := Note{Author: key.User, Note: *body.Note, CustomerNote: body.CustomerNote}
+	note := Note{Author: noteAuthor(key, body.AddedByUser), Note: *body.Note, CustomerNote: body.CustomerNote}
 	if status, applied, fail := s.takeNoteFault(); fail {
 		if applied {
 			s.addNoteLocked(rec, note, time.Now())

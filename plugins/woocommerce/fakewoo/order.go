@@ -58,7 +58,7 @@ func (o Order) Paid() bool { return o.Status == "processing" || o.Status == "com
 // Note is an order note.
 type Note struct {
 	ID           int64
-	Author       string // "system" for WooCommerce's own notes, else the key's user
+	Author       string // SystemAuthor, or the user who added it (Key.User, AdminUser)
 	Note         string
 	CustomerNote bool
 	Created      time.Time
@@ -146,14 +146,16 @@ func (s *Server) Edit(id int64, fn func(*Order)) bool {
 }
 
 // SetStatus changes an order's status as the merchant would in wp-admin,
-// with WooCommerce's side effects (paid date, system note), not counted in
-// the ledger. It reports whether the order exists.
+// with WooCommerce's side effects (paid date, status note by AdminUser: a
+// manual change by a logged-in user, WC_AJAX::mark_order_status calls
+// update_status( $status, ”, true )), not counted in the ledger. It
+// reports whether the order exists.
 func (s *Server) SetStatus(id int64, status string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.orders[id]
 	if ok {
-		s.setStatus(r, status, time.Now())
+		s.setStatus(r, status, time.Now(), AdminUser)
 	}
 	return ok
 }
@@ -185,8 +187,9 @@ func cloneOrder(o Order) Order {
 
 // setStatus is WC_Order::set_status followed by save: on a real transition
 // it sets the paid and completed dates the way WooCommerce does and adds
-// the system note. It reports whether the status changed.
-func (s *Server) setStatus(r *record, to string, now time.Time) bool {
+// the status note, by author (see noteAuthor). It reports whether the
+// status changed.
+func (s *Server) setStatus(r *record, to string, now time.Time, author string) bool {
 	o := &r.order
 	from := o.Status
 	if from == to {
@@ -198,7 +201,7 @@ func (s *Server) setStatus(r *record, to string, now time.Time) bool {
 	if to == "completed" && o.DateCompleted.IsZero() {
 		o.DateCompleted = now
 	}
-	s.addNoteLocked(r, Note{Author: "system", Note: "Order status changed from " + statusLabels[from] + " to " + statusLabels[to] + "."}, now)
+	s.addNoteLocked(r, Note{Author: author, Note: "Order status changed from " + statusLabels[from] + " to " + statusLabels[to] + "."}, now)
 	return true
 }
 

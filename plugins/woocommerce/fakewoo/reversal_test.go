@@ -44,8 +44,8 @@ func TestBackToOnHoldKeepsPaymentDates(t *testing.T) {
 				t.Errorf("stored: meta %q, paid %v", stored.MetaValue("_lunas_reversed"), stored.DatePaid)
 			}
 			notes := s.Notes(o.ID)
-			if len(notes) != 1 || notes[0].Author != "system" || notes[0].Note != "Order status changed from "+tt.label+" to On hold." {
-				t.Errorf("notes %+v, want WooCommerce's status note", notes)
+			if len(notes) != 1 || notes[0].Author != "shop-manager" || notes[0].Note != "Order status changed from "+tt.label+" to On hold." {
+				t.Errorf("notes %+v, want WooCommerce's status note by the key's user (a REST status change is manual)", notes)
 			}
 			if l := s.Ledger(o.ID); l != (Ledger{Writes: 1, StatusChanges: 1}) {
 				t.Errorf("ledger %+v, want one write and one status change", l)

@@ -14,12 +14,20 @@ const apiPrefix = "/wp-json/wc/v3"
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, r.Method+" "+r.URL.Path)
-	fault, faulty := s.takeFault(r.Method)
+	fault, faulty := s.takeFault(r)
 	s.mu.Unlock()
 	if faulty && s.applyFault(w, r, fault) {
 		return
 	}
+	if faulty && fault.Lose {
+		s.loseAnswer(w, r, fault)
+		return
+	}
+	s.handle(w, r)
+}
 
+// handle authenticates and routes one request.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key, err := s.authenticate(r)

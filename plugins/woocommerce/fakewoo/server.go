@@ -10,8 +10,11 @@
 //     date_paid is set the way WooCommerce sets it (once, when the order
 //     reaches its payment-complete status) and, as in WooCommerce, never
 //     cleared: an order moved back to on-hold keeps it. Status changes add
-//     WooCommerce's own system note. AfterUpdate plays another plugin's
-//     save hook.
+//     WooCommerce's status note, by the key's user (a REST status change is
+//     a manual one). AfterUpdate plays another plugin's save hook.
+//   - Notes added over REST are WooCommerce's own (author SystemAuthor,
+//     "WooCommerce") unless the request says added_by_user, as
+//     WC_Order::add_order_note attributes them.
 //   - Lists filter by status and date only (never by total or payment
 //     method), cap per_page at 100, and send X-WP-Total, X-WP-TotalPages
 //     and Link.
@@ -20,7 +23,8 @@
 //     checked by recomputing the signature, key permissions read, write or
 //     read_write; errors are WordPress error bodies.
 //   - Faults can be switched on (429 with Retry-After, 5xx, slow answers,
-//     failing note posts), and a ledger counts API writes and notes per order.
+//     failing note posts, answers lost after the request was applied), and
+//     a ledger counts API writes and notes per order.
 //
 // Start one with Start (or New), seed orders with AddOrder, and read them
 // back with Order, Notes and Ledger. All methods are safe for concurrent use.
@@ -55,7 +59,7 @@ type Key struct {
 	ConsumerKey    string
 	ConsumerSecret string
 	Permissions    string // Read, Write or ReadWrite
-	User           string // the note author for notes added with this key; "shop-manager" by default
+	User           string // the key's user's display name, the author of notes added_by_user and of status changes; "shop-manager" by default
 }
 
 // Options configures a Server. The zero value is a plain-HTTP server with

@@ -78,7 +78,10 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request, key *Key, i
 	}
 	o.Modified = now
 	changes := 0
-	if u.Status != nil && s.setStatus(rec, *u.Status, now) {
+	// The REST controller changes the status as a manual update
+	// (set_status( $request['status'], '', true ), class-wc-rest-orders-v2-controller.php),
+	// so the status note is the key's user's; payment_complete's is not.
+	if u.Status != nil && s.setStatus(rec, *u.Status, now, key.User) {
 		changes++
 	}
 	if u.SetPaid != nil && *u.SetPaid && needsPayment(o) {
@@ -86,7 +89,7 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request, key *Key, i
 		if o.DatePaid.IsZero() {
 			o.DatePaid = now
 		}
-		if s.setStatus(rec, paymentCompleteStatus(o), now) {
+		if s.setStatus(rec, paymentCompleteStatus(o), now, SystemAuthor) {
 			changes++
 		}
 	}
@@ -153,7 +156,7 @@ func (s *Server) runAfterUpdate(rec *record, now time.Time) int {
 	s.afterUpdate(&rec.order)
 	after := rec.order.Status
 	rec.order.Status = before
-	if s.setStatus(rec, after, now) {
+	if s.setStatus(rec, after, now, SystemAuthor) {
 		return 1
 	}
 	return 0

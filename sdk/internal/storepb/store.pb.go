@@ -32,14 +32,21 @@ const (
 )
 
 type Order struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Number        string                 `protobuf:"bytes,2,opt,name=number,proto3" json:"number,omitempty"`
-	Status        string                 `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
-	Amount        string                 `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
-	Currency      string                 `protobuf:"bytes,5,opt,name=currency,proto3" json:"currency,omitempty"`
-	CreatedAt     string                 `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
-	PaidBy        string                 `protobuf:"bytes,7,opt,name=paid_by,json=paidBy,proto3" json:"paid_by,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Id        string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Number    string                 `protobuf:"bytes,2,opt,name=number,proto3" json:"number,omitempty"`
+	Status    string                 `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
+	Amount    string                 `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	Currency  string                 `protobuf:"bytes,5,opt,name=currency,proto3" json:"currency,omitempty"`
+	CreatedAt string                 `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	PaidBy    string                 `protobuf:"bytes,7,opt,name=paid_by,json=paidBy,proto3" json:"paid_by,omitempty"`
+	// Optional payment facts from the store's checkout; empty: not known.
+	// bank_id: the Moota bank_id the customer was told to pay into.
+	BankId string `protobuf:"bytes,8,opt,name=bank_id,json=bankId,proto3" json:"bank_id,omitempty"`
+	// va_number: the order's own virtual account number.
+	VaNumber string `protobuf:"bytes,9,opt,name=va_number,json=vaNumber,proto3" json:"va_number,omitempty"`
+	// payment_ref: the store's reference for the payment, if it has one.
+	PaymentRef    string `protobuf:"bytes,10,opt,name=payment_ref,json=paymentRef,proto3" json:"payment_ref,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -119,6 +126,27 @@ func (x *Order) GetCreatedAt() string {
 func (x *Order) GetPaidBy() string {
 	if x != nil {
 		return x.PaidBy
+	}
+	return ""
+}
+
+func (x *Order) GetBankId() string {
+	if x != nil {
+		return x.BankId
+	}
+	return ""
+}
+
+func (x *Order) GetVaNumber() string {
+	if x != nil {
+		return x.VaNumber
+	}
+	return ""
+}
+
+func (x *Order) GetPaymentRef() string {
+	if x != nil {
+		return x.PaymentRef
 	}
 	return ""
 }
@@ -588,9 +616,11 @@ func (*HealthRequest) Descriptor() ([]byte, []int) {
 }
 
 type HealthResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Status        string                 `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
-	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Status  string                 `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	Message string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	// version: the plugin's version (a release tag or a VCS revision).
+	Version       string `protobuf:"bytes,3,opt,name=version,proto3" json:"version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -635,6 +665,13 @@ func (x *HealthResponse) GetStatus() string {
 func (x *HealthResponse) GetMessage() string {
 	if x != nil {
 		return x.Message
+	}
+	return ""
+}
+
+func (x *HealthResponse) GetVersion() string {
+	if x != nil {
+		return x.Version
 	}
 	return ""
 }
@@ -833,7 +870,7 @@ var File_lunas_store_v1_store_proto protoreflect.FileDescriptor
 
 const file_lunas_store_v1_store_proto_rawDesc = "" +
 	"\n" +
-	"\x1alunas/store/v1/store.proto\x12\x0elunas.store.v1\"\xb3\x01\n" +
+	"\x1alunas/store/v1/store.proto\x12\x0elunas.store.v1\"\x8a\x02\n" +
 	"\x05Order\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06number\x18\x02 \x01(\tR\x06number\x12\x16\n" +
@@ -842,7 +879,12 @@ const file_lunas_store_v1_store_proto_rawDesc = "" +
 	"\bcurrency\x18\x05 \x01(\tR\bcurrency\x12\x1d\n" +
 	"\n" +
 	"created_at\x18\x06 \x01(\tR\tcreatedAt\x12\x17\n" +
-	"\apaid_by\x18\a \x01(\tR\x06paidBy\"\xed\x01\n" +
+	"\apaid_by\x18\a \x01(\tR\x06paidBy\x12\x17\n" +
+	"\abank_id\x18\b \x01(\tR\x06bankId\x12\x1b\n" +
+	"\tva_number\x18\t \x01(\tR\bvaNumber\x12\x1f\n" +
+	"\vpayment_ref\x18\n" +
+	" \x01(\tR\n" +
+	"paymentRef\"\xed\x01\n" +
 	"\bMutation\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\abank_id\x18\x02 \x01(\tR\x06bankId\x12%\n" +
@@ -873,10 +915,11 @@ const file_lunas_store_v1_store_proto_rawDesc = "" +
 	"\aoutcome\x18\x01 \x01(\tR\aoutcome\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x16\n" +
 	"\x06status\x18\x03 \x01(\tR\x06status\"\x0f\n" +
-	"\rHealthRequest\"B\n" +
+	"\rHealthRequest\"\\\n" +
 	"\x0eHealthResponse\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\tR\x06status\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\xd9\x01\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\x12\x18\n" +
+	"\aversion\x18\x03 \x01(\tR\aversion\"\xd9\x01\n" +
 	"\x15ReversePaymentRequest\x12+\n" +
 	"\x05order\x18\x01 \x01(\v2\x15.lunas.store.v1.OrderR\x05order\x124\n" +
 	"\boriginal\x18\x02 \x01(\v2\x18.lunas.store.v1.MutationR\boriginal\x124\n" +

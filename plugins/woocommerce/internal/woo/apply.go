@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/lunas-dev/lunas/sdk"
 )
@@ -134,7 +135,30 @@ func refusal(cfg *config, o *wcOrder, m sdk.Mutation) string {
 	if total != m.Amount {
 		return fmt.Sprintf("order %s total is now %s %s, the transfer was %s", o.label(), o.Currency, total, m.Amount)
 	}
+	return paidElsewhere(o, m)
+}
+
+// paidElsewhere returns why a transfer into another account or virtual
+// account than the order expects (Moota's plugin's meta) cannot pay it, or
+// "". The core's matcher already keeps such pairs apart; the order is read
+// again here because the customer may have switched gateways since.
+func paidElsewhere(o *wcOrder, m sdk.Mutation) string {
+	bankID, va, _ := o.mootaFacts()
+	if bankID != "" && m.BankID != "" && bankID != m.BankID {
+		return fmt.Sprintf("order %s is to be paid into Moota account %s, the transfer went to %s", o.label(), bankID, m.BankID)
+	}
+	if va != "" && isVirtualAccount(m.BankType) && strings.TrimSpace(m.AccountNumber) != va {
+		return fmt.Sprintf("order %s is to be paid into virtual account %s, the payment went to %s", o.label(), va, m.AccountNumber)
+	}
 	return ""
+}
+
+// isVirtualAccount reports whether a Moota bank_type is a virtual account:
+// one ending in "VA", in any case ("bcaVA", "bniVA"), as Moota's plugin
+// tests it (src/Contracts/MootaWebhook.php: preg_match('/va$/i', $bank_type)).
+func isVirtualAccount(bankType string) bool {
+	t := strings.ToLower(strings.TrimSpace(bankType))
+	return strings.HasSuffix(t, "va")
 }
 
 // checkPaid confirms that WooCommerce applied the update: the status asked

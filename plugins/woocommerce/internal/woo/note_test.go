@@ -81,13 +81,13 @@ func TestHasNoteFor(t *testing.T) {
 		id    string
 		want  bool
 	}{
-		{"our note", []wcNote{{Author: "shop-manager", Note: "Pembayaran Rp 150.123 (mutasi Moota 3ykVJxnwYkN)."}}, "3ykVJxnwYkN", true},
-		{"id inside a longer word", []wcNote{{Author: "shop-manager", Note: "ref X3ykVJxnwYkN2"}}, "3ykVJxnwYkN", false},
-		{"numeric id inside an amount", []wcNote{{Author: "shop-manager", Note: "Rp 150.123 (mutasi Moota 99)"}}, "123", false},
-		{"numeric id as a word", []wcNote{{Author: "shop-manager", Note: "Rp 150.123 (mutasi Moota 123)"}}, "123", true},
-		{"numeric id ending a sentence", []wcNote{{Author: "shop-manager", Note: "Lunas: mutasi 123."}}, "123", true},
-		{"numeric id after a thousands separator", []wcNote{{Author: "shop-manager", Note: "Rp 1,123 masuk"}}, "123", false},
-		{"system note", []wcNote{{Author: "system", Note: "Order status changed, 3ykVJxnwYkN"}}, "3ykVJxnwYkN", false},
+		{"our note", []wcNote{{Note: "Pembayaran Rp 150.123 (mutasi Moota 3ykVJxnwYkN)."}}, "3ykVJxnwYkN", true},
+		{"id inside a longer word", []wcNote{{Note: "ref X3ykVJxnwYkN2"}}, "3ykVJxnwYkN", false},
+		{"numeric id inside an amount", []wcNote{{Note: "Rp 150.123 (mutasi Moota 99)"}}, "123", false},
+		{"numeric id as a word", []wcNote{{Note: "Rp 150.123 (mutasi Moota 123)"}}, "123", true},
+		{"numeric id ending a sentence", []wcNote{{Note: "Lunas: mutasi 123."}}, "123", true},
+		{"numeric id after a thousands separator", []wcNote{{Note: "Rp 1,123 masuk"}}, "123", false},
+		{"a status note", []wcNote{{Note: "Order status changed from On hold to Processing."}}, "3ykVJxnwYkN", false},
 		{"no notes", nil, "3ykVJxnwYkN", false},
 	}
 	for _, tt := range tests {

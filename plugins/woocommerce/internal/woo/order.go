@@ -130,7 +130,9 @@ func (o *wcOrder) amount() (sdk.Amount, error) {
 }
 
 // toSDK converts the order for the core. The amount due is the total:
-// WooCommerce has no partial payments for manual gateways.
+// WooCommerce has no partial payments for manual gateways. An order placed
+// through Moota's official plugin carries the account, VA number and
+// checkout reference that plugin recorded (mootaFacts).
 func (o *wcOrder) toSDK() (sdk.Order, error) {
 	amt, err := o.amount()
 	if err != nil {
@@ -140,8 +142,10 @@ func (o *wcOrder) toSDK() (sdk.Order, error) {
 	if err != nil {
 		return sdk.Order{}, fmt.Errorf("order %d: date_created_gmt %q: %w", o.ID, o.DateCreatedGMT, err)
 	}
+	bankID, va, ref := o.mootaFacts()
 	return sdk.Order{
 		ID: strconv.FormatInt(o.ID, 10), Number: o.number(), Status: o.Status, Amount: amt,
 		Currency: o.Currency, CreatedAt: created, PaidBy: o.marker(),
+		BankID: bankID, VANumber: va, PaymentRef: ref,
 	}, nil
 }

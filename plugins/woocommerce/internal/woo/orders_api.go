@@ -64,10 +64,13 @@ func (c *client) markReversed(ctx context.Context, id int64, reversalID string) 
 	return &o, nil
 }
 
-// wcNote is an order note as the notes endpoint lists it.
+// wcNote is an order note as the notes endpoint lists it. Its author is
+// not read: WooCommerce attributes a note created over REST to itself
+// ("WooCommerce", or "system" in its docs), the same as its own notes,
+// unless the request said added_by_user (includes/class-wc-order.php
+// add_order_note), so the author cannot tell Lunas's notes apart.
 type wcNote struct {
 	ID           int64  `json:"id"`
-	Author       string `json:"author"` // "system" for WooCommerce's own notes
 	Note         string `json:"note"`
 	CustomerNote bool   `json:"customer_note"`
 }
@@ -89,11 +92,14 @@ func (c *client) addNote(ctx context.Context, id int64, text string, customer bo
 	return err
 }
 
-// hasNoteFor reports whether a note not written by WooCommerce itself names
-// the mutation id as a whole word.
+// hasNoteFor reports whether a note names the mutation id as a whole word,
+// whoever WooCommerce says wrote it: Lunas's notes always name it (the note
+// templates must hold {mutation_id} or {reversal_id}), and WooCommerce's
+// own status notes never do. This is what keeps a note whose 201 was lost
+// from being written twice.
 func hasNoteFor(notes []wcNote, mutationID string) bool {
 	for _, n := range notes {
-		if n.Author != "system" && containsWord(n.Note, mutationID) {
+		if containsWord(n.Note, mutationID) {
 			return true
 		}
 	}
