@@ -22,7 +22,9 @@ admin {
 
 # Redis holds the queue (every mutation, 14 days), the review inbox and the
 # delivery audit stream. Use a Redis that persists (appendonly yes):
-# require_persistence refuses to start on one that keeps nothing.
+# require_persistence (default true) refuses to start on one that keeps
+# nothing, because a restart would lose queued mutations and the record of
+# what was paid. Set it false only for a throwaway test Redis.
 redis {
   addr                = "127.0.0.1:6379"
   # url               = "redis://:password@redis.internal:6379/0"
@@ -96,6 +98,11 @@ store "toko-budi" {
   plugin   = "woocommerce"          # runs bin/lunas-plugin-woocommerce
   # path   = "/opt/lunas/lunas-plugin-woocommerce"
   # sha256 = "..."                  # pin the binary: sha256sum lunas-plugin-woocommerce
+  #   Lunas hashes the binary from an open file and runs that same file, and
+  #   refuses one (or a folder above it) that its group or everyone may write.
+  # env    = ["HTTPS_PROXY"]        # variables of Lunas's environment the plugin
+  #   may see; it gets only these and PATH, HOME, TMPDIR, TZ and LANG (never the
+  #   webhook secret or the admin password). Default: none.
   bank_ids = ["4Aqz9OmvWPV"]        # the Moota bank accounts that pay this store
   match {
     window = "168h"                 # orders placed in the last 7 days can be paid

@@ -39,7 +39,7 @@ var (
 	storeSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
 			{Name: "plugin"}, {Name: "path"}, {Name: "sha256"}, {Name: "bank_ids"},
-			{Name: "settings"}, {Name: "timeout"},
+			{Name: "settings"}, {Name: "timeout"}, {Name: "env"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "match"}},
 	}
@@ -96,6 +96,7 @@ func (d *decoder) admin(b *hcl.Block, a *Admin) place {
 // defaults only when the block names no way to reach Redis.
 func (d *decoder) redis(b *hcl.Block, r *Redis) (redisAt, sentinelAt place) {
 	r.WaitTimeout = DefaultWaitTimeout
+	r.RequirePersistence = true
 	if b == nil {
 		r.Addr = DefaultRedisAddr
 		return place{}, place{}
@@ -151,6 +152,7 @@ func (d *decoder) store(b *hcl.Block) (Store, place) {
 	d.str(attrs, "sha256", p, &s.SHA256)
 	d.strs(attrs, "bank_ids", p, &s.BankIDs)
 	d.duration(attrs, "timeout", p, &s.Timeout)
+	d.strs(attrs, "env", p, &s.Env)
 	d.settings(attrs, p, &s.Settings)
 	if mb := d.single(content.Blocks.ByType()["match"]); mb != nil {
 		// The match block shares the store's attributes, so that Validate

@@ -73,7 +73,10 @@ type Redis struct {
 	// DB is the database number (with Addr or Sentinel).
 	DB int
 	// RequirePersistence makes Lunas refuse to start on a Redis that keeps
-	// nothing across a restart (neither AOF nor RDB snapshots). Default false.
+	// nothing across a restart (neither AOF nor RDB snapshots): such a Redis
+	// loses every queued mutation, and the record of what was paid, when it
+	// restarts. Parse defaults it to true; only a Config built in code (lunas
+	// dev's embedded Redis) leaves it false.
 	RequirePersistence bool
 	// Sentinel, when set, finds the master through Redis Sentinel.
 	Sentinel *Sentinel
@@ -144,6 +147,13 @@ type Store struct {
 	Settings json.RawMessage
 	// Timeout bounds each plugin call. Default 30s.
 	Timeout time.Duration
+	// Env names the variables of Lunas's environment this store's plugin
+	// may see (`env = ["WOO_CA_BUNDLE"]`), besides PATH, HOME, TMPDIR, TZ
+	// and LANG. A plugin inherits nothing else: Lunas's environment holds
+	// the webhook secret, the admin password and other stores' keys. Pass a
+	// store's own secrets through settings with env("NAME") instead where
+	// the plugin reads them from there.
+	Env []string
 }
 
 // StoreForBank returns the store that mutations of bankID belong to: the

@@ -59,6 +59,7 @@ func TestParse(t *testing.T) {
 				Path:     "/opt/lunas/lunas-plugin-custom",
 				SHA256:   "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 				BankIDs:  []string{"*"},
+				Env:      []string{"CUSTOM_CA_BUNDLE", "HTTPS_PROXY"},
 				Window:   DefaultWindow,
 				Timeout:  DefaultTimeout,
 				Settings: json.RawMessage(`{}`),
@@ -67,7 +68,7 @@ func TestParse(t *testing.T) {
 		{"testdata/minimal.hcl", &Config{
 			Listen:   DefaultListen,
 			Admin:    Admin{Listen: DefaultAdminListen},
-			Redis:    Redis{Addr: DefaultRedisAddr, WaitTimeout: DefaultWaitTimeout},
+			Redis:    Redis{Addr: DefaultRedisAddr, RequirePersistence: true, WaitTimeout: DefaultWaitTimeout},
 			Worker:   Worker{Concurrency: DefaultConcurrency},
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: 1 << 20}},
 			Stores: []Store{{
@@ -82,7 +83,7 @@ func TestParse(t *testing.T) {
 				MasterName: "lunas",
 				Addrs:      []string{"10.0.0.1:26379", "10.0.0.2:26379"},
 				Password:   "sentinel-password",
-			}, WaitReplicas: 1, WaitTimeout: DefaultWaitTimeout},
+			}, RequirePersistence: true, WaitReplicas: 1, WaitTimeout: DefaultWaitTimeout},
 			Worker:   Worker{Concurrency: DefaultConcurrency},
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
 			Stores: []Store{{
@@ -93,7 +94,7 @@ func TestParse(t *testing.T) {
 		{"testdata/redis_url.hcl", &Config{
 			Listen:   DefaultListen,
 			Admin:    Admin{Listen: DefaultAdminListen},
-			Redis:    Redis{URL: "rediss://default:pw@redis.internal:6380/3", WaitTimeout: DefaultWaitTimeout},
+			Redis:    Redis{URL: "rediss://default:pw@redis.internal:6380/3", RequirePersistence: true, WaitTimeout: DefaultWaitTimeout},
 			Worker:   Worker{Concurrency: DefaultConcurrency},
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
 			Stores: []Store{{
