@@ -202,7 +202,7 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 		}
 		p, err := pluginhost.Start(ctx, pluginhost.Config{
 			Store: s.Name, Plugin: s.Plugin, Path: path, SHA256: s.SHA256, Settings: s.Settings,
-			Dir: a.PluginDir, Logger: a.Logger, Env: a.PluginEnv,
+			Dir: a.PluginDir, Logger: a.Logger, PassEnv: s.Env, Env: a.PluginEnv,
 		})
 		if err != nil {
 			return err
