@@ -7,7 +7,7 @@ import "github.com/hashicorp/hcl/v2"
 // than a setting silently ignored.
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "listen"}},
+		Attributes: []hcl.AttributeSchema{{Name: "listen"}, {Name: "max_body_bytes_in_flight"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "admin"}, {Type: "redis"}, {Type: "worker"},
 			{Type: "webhook", LabelNames: []string{"name"}},
@@ -50,14 +50,16 @@ var (
 
 func (d *decoder) config(body hcl.Body, filename string) *Config {
 	c := &Config{
-		Listen: DefaultListen,
-		Admin:  Admin{Listen: DefaultAdminListen},
-		Worker: Worker{Concurrency: DefaultConcurrency},
-		src:    &source{},
+		Listen:               DefaultListen,
+		MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+		Admin:                Admin{Listen: DefaultAdminListen},
+		Worker:               Worker{Concurrency: DefaultConcurrency},
+		src:                  &source{},
 	}
 	c.src.root = newPlace("", "", hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos})
 	content := d.content(body, rootSchema)
 	d.str(content.Attributes, "listen", c.src.root, &c.Listen)
+	d.integer(content.Attributes, "max_body_bytes_in_flight", c.src.root, &c.MaxBodyBytesInFlight)
 
 	blocks := content.Blocks.ByType()
 	if b := d.single(blocks["admin"]); b != nil {

@@ -20,8 +20,10 @@ const (
 	DefaultRedisAddr    = "127.0.0.1:6379"
 	DefaultConcurrency  = 10
 	DefaultMaxBodyBytes = 1 << 20
-	DefaultWindow       = 168 * time.Hour
-	DefaultTimeout      = 30 * time.Second
+	// DefaultMaxBodyBytesInFlight bounds webhook body bytes held at once.
+	DefaultMaxBodyBytesInFlight = 64 << 20
+	DefaultWindow               = 168 * time.Hour
+	DefaultTimeout              = 30 * time.Second
 )
 
 // Config is a whole lunas.hcl. It is read-only after Parse and then safe for
@@ -30,6 +32,12 @@ type Config struct {
 	// Listen is the public listener (webhooks and /healthz), host:port.
 	// Default "0.0.0.0:8080".
 	Listen string
+	// MaxBodyBytesInFlight bounds the webhook body bytes held in memory at
+	// once, across all webhooks (`max_body_bytes_in_flight`): a delivery
+	// beyond it is answered 503 with Retry-After, and one source address
+	// gets at most a quarter of it. Default 64 MiB; it must be at least
+	// every webhook's max_body_bytes.
+	MaxBodyBytesInFlight int64
 	// Admin is the operators' listener (asynqmon, /metrics, /readyz, admin API).
 	Admin Admin
 	// Redis is where the queue and the audit trail live.

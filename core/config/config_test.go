@@ -36,10 +36,11 @@ func TestParse(t *testing.T) {
 		want *Config
 	}{
 		{"testdata/valid.hcl", &Config{
-			Listen: "0.0.0.0:8080",
-			Admin:  Admin{Listen: "0.0.0.0:9090", Username: "ops", Password: "admin-password-123"},
-			Redis:  Redis{Addr: "10.0.0.5:6379", Password: "fallback-redis", DB: 2, RequirePersistence: true, WaitReplicas: 2, WaitTimeout: 250 * time.Millisecond},
-			Worker: Worker{Concurrency: 4},
+			Listen:               "0.0.0.0:8080",
+			MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+			Admin:                Admin{Listen: "0.0.0.0:9090", Username: "ops", Password: "admin-password-123"},
+			Redis:                Redis{Addr: "10.0.0.5:6379", Password: "fallback-redis", DB: 2, RequirePersistence: true, WaitReplicas: 2, WaitTimeout: 250 * time.Millisecond},
+			Worker:               Worker{Concurrency: 4},
 			Webhooks: []Webhook{{
 				Name:           "moota",
 				Secrets:        []string{"moota-secret-abc", "previous-secret"},
@@ -66,19 +67,21 @@ func TestParse(t *testing.T) {
 			}},
 		}},
 		{"testdata/minimal.hcl", &Config{
-			Listen:   DefaultListen,
-			Admin:    Admin{Listen: DefaultAdminListen},
-			Redis:    Redis{Addr: DefaultRedisAddr, RequirePersistence: true, WaitTimeout: DefaultWaitTimeout},
-			Worker:   Worker{Concurrency: DefaultConcurrency},
-			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: 1 << 20}},
+			Listen:               DefaultListen,
+			MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+			Admin:                Admin{Listen: DefaultAdminListen},
+			Redis:                Redis{Addr: DefaultRedisAddr, RequirePersistence: true, WaitTimeout: DefaultWaitTimeout},
+			Worker:               Worker{Concurrency: DefaultConcurrency},
+			Webhooks:             []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: 1 << 20}},
 			Stores: []Store{{
 				Name: "shop", Plugin: "woocommerce", BankIDs: []string{"*"},
 				Window: 168 * time.Hour, Timeout: 30 * time.Second, Settings: json.RawMessage(`{}`),
 			}},
 		}},
 		{"testdata/sentinel.hcl", &Config{
-			Listen: DefaultListen,
-			Admin:  Admin{Listen: "[::1]:9090"},
+			Listen:               DefaultListen,
+			MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+			Admin:                Admin{Listen: "[::1]:9090"},
 			Redis: Redis{Password: "master-password", Sentinel: &Sentinel{
 				MasterName: "lunas",
 				Addrs:      []string{"10.0.0.1:26379", "10.0.0.2:26379"},
@@ -92,11 +95,12 @@ func TestParse(t *testing.T) {
 			}},
 		}},
 		{"testdata/redis_url.hcl", &Config{
-			Listen:   DefaultListen,
-			Admin:    Admin{Listen: DefaultAdminListen},
-			Redis:    Redis{URL: "rediss://default:pw@redis.internal:6380/3", RequirePersistence: true, WaitTimeout: DefaultWaitTimeout},
-			Worker:   Worker{Concurrency: DefaultConcurrency},
-			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
+			Listen:               DefaultListen,
+			MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+			Admin:                Admin{Listen: DefaultAdminListen},
+			Redis:                Redis{URL: "rediss://default:pw@redis.internal:6380/3", RequirePersistence: true, WaitTimeout: DefaultWaitTimeout},
+			Worker:               Worker{Concurrency: DefaultConcurrency},
+			Webhooks:             []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
 			Stores: []Store{{
 				Name: "shop", Plugin: "custom", BankIDs: []string{"bank-1"},
 				Window: DefaultWindow, Timeout: DefaultTimeout, Settings: json.RawMessage(`{}`),

@@ -153,6 +153,7 @@ func TestValidateInCode(t *testing.T) {
 		`admin: listen: "" is not a host:port address like "127.0.0.1:9090"`,
 		`redis: set one of addr, url or sentinel`,
 		`worker: concurrency must be at least 1`,
+		`max_body_bytes_in_flight must be positive`,
 		`at least one webhook "NAME" { secrets = [...] } block is required`,
 		`at least one store "NAME" { plugin = "...", bank_ids = [...] } block is required`,
 	}
@@ -161,12 +162,13 @@ func TestValidateInCode(t *testing.T) {
 	}
 
 	c := &Config{
-		Listen:   DefaultListen,
-		Admin:    Admin{Listen: "localhost:9090"},
-		Redis:    Redis{URL: "redis://redis.internal"},
-		Worker:   Worker{Concurrency: 1},
-		Webhooks: []Webhook{{Name: "dev", Secrets: []string{"dev-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
-		Stores:   []Store{{Name: "demo", Path: "/bin/demo", BankIDs: []string{"*"}, Window: time.Hour, Timeout: time.Second}},
+		Listen:               DefaultListen,
+		MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+		Admin:                Admin{Listen: "localhost:9090"},
+		Redis:                Redis{URL: "redis://redis.internal"},
+		Worker:               Worker{Concurrency: 1},
+		Webhooks:             []Webhook{{Name: "dev", Secrets: []string{"dev-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
+		Stores:               []Store{{Name: "demo", Path: "/bin/demo", BankIDs: []string{"*"}, Window: time.Hour, Timeout: time.Second}},
 	}
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate() of a complete Config: %v", err)

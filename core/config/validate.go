@@ -27,7 +27,7 @@ func (c *Config) Validate() error {
 	if c.Worker.Concurrency < 1 {
 		v.add(src.worker.at("concurrency"), "worker: concurrency must be at least 1")
 	}
-	validateWebhooks(v, c.Webhooks, src)
+	validateWebhooks(v, c.Webhooks, c.MaxBodyBytesInFlight, src)
 	validateStores(v, c.Stores, src)
 	validateLifecycle(v, c, src)
 	return joinSorted(v.errs)

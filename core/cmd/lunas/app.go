@@ -169,9 +169,10 @@ func (a *App) replicaAck() queue.ReplicaAck {
 func (a *App) receivers() (http.Handler, error) {
 	a.auditor = queue.NewAuditor(a.rdb, a.Logger)
 	metrics := webhook.NewMetrics(a.registry)
+	budget := webhook.NewBudget(a.Config.MaxBodyBytesInFlight)
 	receivers := map[string]*webhook.Receiver{}
 	for _, w := range a.Config.Webhooks {
-		cfg := webhook.Config{Name: w.Name, MaxBodyBytes: w.MaxBodyBytes}
+		cfg := webhook.Config{Name: w.Name, MaxBodyBytes: w.MaxBodyBytes, Budget: budget}
 		for _, s := range w.Secrets {
 			cfg.Secrets = append(cfg.Secrets, []byte(s))
 		}
@@ -268,7 +269,7 @@ func (a *App) listen(addr string, h http.Handler) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := newHTTPServer(h)
 	a.servers = append(a.servers, srv)
 	a.wg.Add(1)
 	go func() {

@@ -48,11 +48,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	settings, _ := json.Marshal(map[string]any{"redis_addr": mr.Addr(), "orders_file": ordersPath, "namespace": devNamespace})
 	cfg := &config.Config{
-		Listen:   *listen,
-		Admin:    config.Admin{Listen: *adminListen},
-		Redis:    config.Redis{Addr: mr.Addr()},
-		Worker:   config.Worker{Concurrency: config.DefaultConcurrency},
-		Webhooks: []config.Webhook{{Name: "moota", Secrets: []string{*secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
+		Listen:               *listen,
+		MaxBodyBytesInFlight: config.DefaultMaxBodyBytesInFlight,
+		Admin:                config.Admin{Listen: *adminListen},
+		Redis:                config.Redis{Addr: mr.Addr()},
+		Worker:               config.Worker{Concurrency: config.DefaultConcurrency},
+		Webhooks:             []config.Webhook{{Name: "moota", Secrets: []string{*secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
 		Stores: []config.Store{{Name: "demo", Plugin: "demo", BankIDs: []string{config.AnyBank},
 			Window: config.DefaultWindow, Timeout: config.DefaultTimeout, Settings: settings}},
 		Review:   config.Review{Recheck: config.DefaultRecheck},
