@@ -114,12 +114,3 @@ func selfName() string {
 	}
 	return exe
 }
-
-func shellQuote(s string) string {
-	for _, c := range s {
-		if !(c == '-' || c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-			return "'" + s + "'"
-		}
-	}
-	return s
-}
