@@ -8,7 +8,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.Version=$(VERSION)
 PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
 
-.PHONY: build run test bench lint generate clean fuzz chaos
+.PHONY: build run test bench lint generate clean fuzz chaos attack
 
 build:
 	@mkdir -p $(BIN)
@@ -28,6 +28,11 @@ test: build
 
 bench: build
 	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN) $(BENCH_ARGS)
+
+# attack runs issue 12's resource and admin attacks against lunas serve and
+# prints each answer and the peak RSS (internal/attack).
+attack: build
+	@scripts/with-redis.sh $(GO) run ./internal/attack -bin $(BIN) $(ATTACK_ARGS)
 
 # chaos runs the fault tests at full size (5,000 mutations for kill -9),
 # with the plugin-crash and Sentinel failover tests.
