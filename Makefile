@@ -22,7 +22,7 @@ PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
 PROTOC_VERSION     := 3.21.12
 TOOLS              := $(BIN)/tools
 
-.PHONY: build run test bench lint generate check-generate clean fuzz chaos
+.PHONY: build run test bench lint generate check-generate clean fuzz chaos attack
 
 build:
 	@mkdir -p $(BIN)
@@ -43,6 +43,11 @@ test: build
 
 bench: build
 	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN) $(BENCH_ARGS)
+
+# attack runs issue 12's resource and admin attacks against lunas serve and
+# prints each answer and the peak RSS (internal/attack).
+attack: build
+	@scripts/with-redis.sh $(GO) run ./internal/attack -bin $(BIN) $(ATTACK_ARGS)
 
 # chaos runs the fault tests at full size (5,000 mutations for kill -9),
 # with the plugin-crash and Sentinel failover tests.

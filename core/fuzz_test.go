@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzParseMutations feeds ParseMutations arbitrary bodies, starting from
@@ -87,8 +88,11 @@ func TestParseMutationsRegressions(t *testing.T) {
 // checkParsed fails t unless m is what the rest of Lunas may rely on.
 func checkParsed(t *testing.T, m *Mutation) {
 	t.Helper()
-	if m.ID == "" || m.BankID == "" {
-		t.Fatalf("accepted a mutation without an id or bank_id: %+v", m.Mutation)
+	if !ValidID(m.ID) || !ValidID(m.BankID) {
+		t.Fatalf("accepted a mutation with an empty, long or unsafe id: %+q / %+q", m.ID, m.BankID)
+	}
+	if !utf8.Valid(m.Raw) {
+		t.Fatalf("accepted a mutation with invalid UTF-8: %q", m.Raw)
 	}
 	if m.Type != Credit && m.Type != Debit {
 		t.Fatalf("accepted type %q", m.Type)

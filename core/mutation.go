@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lunas-dev/lunas/sdk"
 )
@@ -48,6 +49,9 @@ func ParseMutations(body []byte) ([]Mutation, error) {
 	}
 	if body[0] != '[' && body[0] != '{' {
 		return nil, fmt.Errorf("%w: expected a JSON array of mutations", ErrPayload)
+	}
+	if err := checkUTF8(body); err != nil {
+		return nil, err
 	}
 	if !json.Valid(body) {
 		var v any
@@ -102,6 +106,9 @@ type wireBank struct {
 // ParseMutation parses and normalises one mutation object.
 func ParseMutation(raw json.RawMessage) (Mutation, error) {
 	raw = bytes.TrimSpace(raw)
+	if err := checkUTF8(raw); err != nil {
+		return Mutation{}, err
+	}
 	if !json.Valid(raw) {
 		var v any
 		return Mutation{}, fmt.Errorf("%w: %v", ErrPayload, jsonErr(json.Unmarshal(raw, &v)))
@@ -136,8 +143,11 @@ func parseMutation(raw []byte) (Mutation, error) {
 	if m.BankID == "" {
 		return Mutation{}, fmt.Errorf("%w: mutation %s: bank_id is missing", ErrPayload, m.ID)
 	}
-	if strings.ContainsAny(m.ID+m.BankID, ": \t\r\n") {
-		return Mutation{}, fmt.Errorf("%w: mutation %q: ids must not contain ':' or spaces", ErrPayload, m.ID)
+	if !ValidID(m.ID) {
+		return Mutation{}, fmt.Errorf("%w: %s", ErrPayload, idProblem("mutation_id", m.ID))
+	}
+	if !ValidID(m.BankID) {
+		return Mutation{}, fmt.Errorf("%w: mutation %s: %s", ErrPayload, m.ID, idProblem("bank_id", m.BankID))
 	}
 	if len(w.Amount) == 0 || string(w.Amount) == "null" {
 		return Mutation{}, fmt.Errorf("%w: mutation %s: amount is missing", ErrPayload, m.ID)
@@ -163,6 +173,24 @@ func parseMutation(raw []byte) (Mutation, error) {
 	m.CreatedAt = parseMootaTime(w.CreatedAt)
 	m.Raw = raw
 	return m, nil
+}
+
+// checkUTF8 refuses a body that is not valid UTF-8 (JSON must be, RFC 8259
+// section 8.1). encoding/json would quietly turn bad bytes into U+FFFD,
+// so the stored text would differ from what was signed, and a strict JSON
+// client reading the review inbox could fail on it.
+func checkUTF8(b []byte) error {
+	if utf8.Valid(b) {
+		return nil
+	}
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPayload, i)
+		}
+		i += n
+	}
+	return fmt.Errorf("%w: invalid UTF-8", ErrPayload)
 }
 
 // parseMootaTime reads "YYYY-MM-DD HH:MM:SS" in Asia/Jakarta. A missing or

@@ -37,7 +37,16 @@ func TestParseMutations(t *testing.T) {
 		{name: "empty", body: ``, wantErr: "empty body"},
 		{name: "array of strings", body: `["a"]`, wantErr: "mutation 0"},
 		{name: "truncated", body: `[{"mutation_id":"a"`, wantErr: "not a JSON array"},
-		{name: "id with colon", body: `[{"mutation_id":"a:b","bank_id":"b","amount":1,"type":"CR"}]`, wantErr: "must not contain"},
+		{name: "id with colon", body: `[{"mutation_id":"a:b","bank_id":"b","amount":1,"type":"CR"}]`, wantErr: "may hold only letters"},
+		{name: "id with an escape sequence", body: `[{"mutation_id":"a\u001b[2Jb","bank_id":"b","amount":1,"type":"CR"}]`, wantErr: `mutation_id "a\x1b[2Jb" may hold only`},
+		{name: "id with a line separator", body: `[{"mutation_id":"a\u2028b","bank_id":"b","amount":1,"type":"CR"}]`, wantErr: `mutation_id "a\u2028b" may hold only`},
+		{name: "id with a quote", body: `[{"mutation_id":"a'b","bank_id":"b","amount":1,"type":"CR"}]`, wantErr: "may hold only letters"},
+		{name: "non-ASCII id", body: `[{"mutation_id":"\u0430bc","bank_id":"b","amount":1,"type":"CR"}]`, wantErr: "may hold only letters"},
+		{name: "id of 129 bytes", body: `[{"mutation_id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","bank_id":"b","amount":1,"type":"CR"}]`, wantErr: "129 bytes long; at most 128"},
+		{name: "id of 128 bytes", body: `[{"mutation_id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","bank_id":"b","amount":1,"type":"CR"}]`, want: []sdk.Amount{100}},
+		{name: "bank_id with a slash", body: `[{"mutation_id":"a","bank_id":"../b","amount":1,"type":"CR"}]`, wantErr: "bank_id"},
+		{name: "invalid UTF-8 in the description", body: "[{\"mutation_id\":\"a\",\"bank_id\":\"b\",\"amount\":1,\"type\":\"CR\",\"description\":\"x\xff\"}]", wantErr: "invalid UTF-8 at byte 73"},
+		{name: "invalid UTF-8 in an unknown field", body: "{\"mutation_id\":\"a\",\"bank_id\":\"b\",\"amount\":1,\"type\":\"CR\",\"x\":\"\xc3\"}", wantErr: "invalid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

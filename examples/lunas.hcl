@@ -9,11 +9,26 @@
 # Public listener: POST /webhooks/{name} and GET /healthz only. Put it
 # behind your TLS terminator; register https://your-host/webhooks/moota in
 # Moota's webhook settings.
+#
+# Both listeners answer headers over 64 KiB with 431, drop clients that send
+# their headers slower than 5s or their body slower than 30s, and end any
+# request after 90s (long enough for an admin resolve to wait for a store).
 listen = "0.0.0.0:8080"
+
+# Webhook body bytes held in memory at once, across all webhooks. A
+# delivery beyond it gets 503 with Retry-After (Moota delivers again later),
+# and one source address gets at most a quarter of it, so a flood of held
+# bodies cannot exhaust memory or crowd Moota out. Requests without a
+# Signature header are refused before their body is read. It must be at
+# least four times every webhook's max_body_bytes. Default 64 MiB.
+# max_body_bytes_in_flight = 67108864
 
 # Operators' listener: asynqmon at /monitoring, Prometheus /metrics,
 # /readyz and the admin API (/api/review). A login is required unless it
-# listens on loopback only.
+# listens on loopback only; off loopback the password needs at least 12
+# characters. Wrong passwords back off per client address (429 with
+# Retry-After); cross-site writes, framing and, on a login-free loopback
+# listener, foreign Host names (DNS rebinding) are refused.
 admin {
   listen   = "127.0.0.1:9090"
   username = "ops"
@@ -22,7 +37,9 @@ admin {
 
 # Redis holds the queue (every mutation, 14 days), the review inbox and the
 # delivery audit stream. Use a Redis that persists (appendonly yes):
-# require_persistence refuses to start on one that keeps nothing.
+# require_persistence (default true) refuses to start on one that keeps
+# nothing, because a restart would lose queued mutations and the record of
+# what was paid. Set it false only for a throwaway test Redis.
 redis {
   addr                = "127.0.0.1:6379"
   # url               = "redis://:password@redis.internal:6379/0"
@@ -99,6 +116,11 @@ store "toko-budi" {
   plugin   = "woocommerce"          # runs bin/lunas-plugin-woocommerce
   # path   = "/opt/lunas/lunas-plugin-woocommerce"
   # sha256 = "..."                  # pin the binary: sha256sum lunas-plugin-woocommerce
+  #   Lunas hashes the binary from an open file and runs that same file, and
+  #   refuses one (or a folder above it) that its group or everyone may write.
+  # env    = ["HTTPS_PROXY"]        # variables of Lunas's environment the plugin
+  #   may see; it gets only these and PATH, HOME, TMPDIR, TZ and LANG (never the
+  #   webhook secret or the admin password). Default: none.
   bank_ids = ["4Aqz9OmvWPV"]        # the Moota bank accounts that pay this store
   match {
     window = "168h"                 # orders placed up to 7 days before the transfer's bank date can be paid

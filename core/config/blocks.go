@@ -7,7 +7,7 @@ import "github.com/hashicorp/hcl/v2"
 // than a setting silently ignored.
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "listen"}},
+		Attributes: []hcl.AttributeSchema{{Name: "listen"}, {Name: "max_body_bytes_in_flight"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "admin"}, {Type: "redis"}, {Type: "worker"},
 			{Type: "webhook", LabelNames: []string{"name"}},
@@ -39,7 +39,7 @@ var (
 	storeSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
 			{Name: "plugin"}, {Name: "path"}, {Name: "sha256"}, {Name: "bank_ids"},
-			{Name: "settings"}, {Name: "timeout"},
+			{Name: "settings"}, {Name: "timeout"}, {Name: "env"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "match"}},
 	}
@@ -50,14 +50,16 @@ var (
 
 func (d *decoder) config(body hcl.Body, filename string) *Config {
 	c := &Config{
-		Listen: DefaultListen,
-		Admin:  Admin{Listen: DefaultAdminListen},
-		Worker: Worker{Concurrency: DefaultConcurrency},
-		src:    &source{},
+		Listen:               DefaultListen,
+		MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+		Admin:                Admin{Listen: DefaultAdminListen},
+		Worker:               Worker{Concurrency: DefaultConcurrency},
+		src:                  &source{},
 	}
 	c.src.root = newPlace("", "", hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos})
 	content := d.content(body, rootSchema)
 	d.str(content.Attributes, "listen", c.src.root, &c.Listen)
+	d.integer(content.Attributes, "max_body_bytes_in_flight", c.src.root, &c.MaxBodyBytesInFlight)
 
 	blocks := content.Blocks.ByType()
 	if b := d.single(blocks["admin"]); b != nil {
@@ -96,6 +98,7 @@ func (d *decoder) admin(b *hcl.Block, a *Admin) place {
 // defaults only when the block names no way to reach Redis.
 func (d *decoder) redis(b *hcl.Block, r *Redis) (redisAt, sentinelAt place) {
 	r.WaitTimeout = DefaultWaitTimeout
+	r.RequirePersistence = true
 	if b == nil {
 		r.Addr = DefaultRedisAddr
 		return place{}, place{}
@@ -151,6 +154,7 @@ func (d *decoder) store(b *hcl.Block) (Store, place) {
 	d.str(attrs, "sha256", p, &s.SHA256)
 	d.strs(attrs, "bank_ids", p, &s.BankIDs)
 	d.duration(attrs, "timeout", p, &s.Timeout)
+	d.strs(attrs, "env", p, &s.Env)
 	d.settings(attrs, p, &s.Settings)
 	if mb := d.single(content.Blocks.ByType()["match"]); mb != nil {
 		// The match block shares the store's attributes, so that Validate

@@ -22,9 +22,11 @@ const (
 	DefaultRedisAddr    = "127.0.0.1:6379"
 	DefaultConcurrency  = 10
 	DefaultMaxBodyBytes = 1 << 20
-	DefaultWindow       = payment.DefaultWindow  // a store's match window
-	DefaultSlack        = payment.DefaultSlack   // a store's match slack
-	DefaultTimeout      = payment.DefaultTimeout // a store's plugin call timeout
+	// DefaultMaxBodyBytesInFlight bounds webhook body bytes held at once.
+	DefaultMaxBodyBytesInFlight = 64 << 20
+	DefaultWindow               = payment.DefaultWindow  // a store's match window
+	DefaultSlack                = payment.DefaultSlack   // a store's match slack
+	DefaultTimeout              = payment.DefaultTimeout // a store's plugin call timeout
 )
 
 // Config is a whole lunas.hcl. It is read-only after Parse and then safe for
@@ -33,6 +35,12 @@ type Config struct {
 	// Listen is the public listener (webhooks and /healthz), host:port.
 	// Default "0.0.0.0:8080".
 	Listen string
+	// MaxBodyBytesInFlight bounds the webhook body bytes held in memory at
+	// once, across all webhooks (`max_body_bytes_in_flight`): a delivery
+	// beyond it is answered 503 with Retry-After, and one source address
+	// gets at most a quarter of it. Default 64 MiB; it must be at least
+	// every webhook's max_body_bytes.
+	MaxBodyBytesInFlight int64
 	// Admin is the operators' listener (asynqmon, /metrics, /readyz, admin API).
 	Admin Admin
 	// Redis is where the queue and the audit trail live.
@@ -76,7 +84,10 @@ type Redis struct {
 	// DB is the database number (with Addr or Sentinel).
 	DB int
 	// RequirePersistence makes Lunas refuse to start on a Redis that keeps
-	// nothing across a restart (neither AOF nor RDB snapshots). Default false.
+	// nothing across a restart (neither AOF nor RDB snapshots): such a Redis
+	// loses every queued mutation, and the record of what was paid, when it
+	// restarts. Parse defaults it to true; only a Config built in code (lunas
+	// dev's embedded Redis) leaves it false.
 	RequirePersistence bool
 	// Sentinel, when set, finds the master through Redis Sentinel.
 	Sentinel *Sentinel
@@ -152,6 +163,13 @@ type Store struct {
 	Settings json.RawMessage
 	// Timeout bounds each plugin call. Default 30s.
 	Timeout time.Duration
+	// Env names the variables of Lunas's environment this store's plugin
+	// may see (`env = ["WOO_CA_BUNDLE"]`), besides PATH, HOME, TMPDIR, TZ
+	// and LANG. A plugin inherits nothing else: Lunas's environment holds
+	// the webhook secret, the admin password and other stores' keys. Pass a
+	// store's own secrets through settings with env("NAME") instead where
+	// the plugin reads them from there.
+	Env []string
 }
 
 // StoreForBank returns the store that mutations of bankID belong to: the

@@ -52,6 +52,9 @@ func TestParseErrors(t *testing.T) {
 		{"admin_half.hcl", []string{
 			`testdata/errors/admin_half.hcl:2: admin: username is set but password is not; set both or neither`,
 		}},
+		{"admin_short.hcl", []string{
+			`testdata/errors/admin_short.hcl:4: admin: password must have at least 12 characters because listen "10.0.0.5:9090" is not a loopback address`,
+		}},
 		{"redis.hcl", []string{
 			`testdata/errors/redis.hcl:1: redis: set only one of addr, url and sentinel (found addr and url)`,
 			`testdata/errors/redis.hcl:2: redis: addr: "localhost" is not a host:port address like "127.0.0.1:9090"`,
@@ -89,6 +92,8 @@ func TestParseErrors(t *testing.T) {
 			`testdata/errors/stores.hcl:31: store "bad plugin": match window must be positive`,
 			`testdata/errors/stores.hcl:37: store "also-all" and store "bad plugin" (line 26) both claim every bank id ("*"); only one store may`,
 			`testdata/errors/stores.hcl:40: store "toko-budi" is declared twice (first at line 5)`,
+			`testdata/errors/stores.hcl:48: store "bad-env": env: "1BAD" is not an environment variable name (letters, digits and '_', not starting with a digit)`,
+			`testdata/errors/stores.hcl:48: store "bad-env": env: "HAS SPACE" is not an environment variable name (letters, digits and '_', not starting with a digit)`,
 		}},
 	}
 	for _, tt := range tests {
@@ -148,6 +153,7 @@ func TestValidateInCode(t *testing.T) {
 		`admin: listen: "" is not a host:port address like "127.0.0.1:9090"`,
 		`redis: set one of addr, url or sentinel`,
 		`worker: concurrency must be at least 1`,
+		`max_body_bytes_in_flight must be positive`,
 		`at least one webhook "NAME" { secrets = [...] } block is required`,
 		`at least one store "NAME" { plugin = "...", bank_ids = [...] } block is required`,
 	}
@@ -156,12 +162,13 @@ func TestValidateInCode(t *testing.T) {
 	}
 
 	c := &Config{
-		Listen:   DefaultListen,
-		Admin:    Admin{Listen: "localhost:9090"},
-		Redis:    Redis{URL: "redis://redis.internal"},
-		Worker:   Worker{Concurrency: 1},
-		Webhooks: []Webhook{{Name: "dev", Secrets: []string{"dev-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
-		Stores:   []Store{{Name: "demo", Path: "/bin/demo", BankIDs: []string{"*"}, Window: time.Hour, Timeout: time.Second}},
+		Listen:               DefaultListen,
+		MaxBodyBytesInFlight: DefaultMaxBodyBytesInFlight,
+		Admin:                Admin{Listen: "localhost:9090"},
+		Redis:                Redis{URL: "redis://redis.internal"},
+		Worker:               Worker{Concurrency: 1},
+		Webhooks:             []Webhook{{Name: "dev", Secrets: []string{"dev-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
+		Stores:               []Store{{Name: "demo", Path: "/bin/demo", BankIDs: []string{"*"}, Window: time.Hour, Timeout: time.Second}},
 	}
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate() of a complete Config: %v", err)
@@ -196,9 +203,15 @@ func TestAdminLoopback(t *testing.T) {
 			t.Errorf("admin listen %q without credentials accepted = %v; want %v (%v)", tt.listen, got, tt.loopback, v.errs)
 		}
 		v = &problems{}
-		validateAdmin(v, Admin{Listen: tt.listen, Username: "ops", Password: "pw"}, place{})
+		validateAdmin(v, Admin{Listen: tt.listen, Username: "ops", Password: "twelve-chars"}, place{})
 		if len(v.errs) != 0 {
 			t.Errorf("admin listen %q with credentials: %v", tt.listen, v.errs)
+		}
+		// A short password is fine on loopback only.
+		v = &problems{}
+		validateAdmin(v, Admin{Listen: tt.listen, Username: "ops", Password: "eleven-char"}, place{})
+		if got := len(v.errs) == 0; got != tt.loopback {
+			t.Errorf("admin listen %q with an 11-character password accepted = %v; want %v (%v)", tt.listen, got, tt.loopback, v.errs)
 		}
 	}
 }

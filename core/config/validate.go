@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -26,7 +27,7 @@ func (c *Config) Validate() error {
 	if c.Worker.Concurrency < 1 {
 		v.add(src.worker.at("concurrency"), "worker: concurrency must be at least 1")
 	}
-	validateWebhooks(v, c.Webhooks, src)
+	validateWebhooks(v, c.Webhooks, c.MaxBodyBytesInFlight, src)
 	validateStores(v, c.Stores, src)
 	validateLifecycle(v, c, src)
 	return joinSorted(v.errs)
@@ -80,6 +81,11 @@ func loopback(addr string) bool {
 	return err == nil && ip.IsLoopback()
 }
 
+// MinAdminPasswordLen is the shortest admin password accepted on a listener
+// other machines can reach; the login backoff slows guessing, length makes
+// it hopeless.
+const MinAdminPasswordLen = 12
+
 func validateAdmin(v *problems, a Admin, p place) {
 	if !v.hostPort(p.at("listen"), "admin: listen", a.Listen) {
 		return
@@ -91,6 +97,9 @@ func validateAdmin(v *problems, a Admin, p place) {
 		v.add(p.at("username"), "admin: username is set but password is not; set both or neither")
 	case a.Username == "" && !loopback(a.Listen):
 		v.add(p.at("listen"), "admin: username and password are required because listen %s is not a loopback address (127.0.0.0/8, ::1, localhost)", quote(a.Listen))
+	case !loopback(a.Listen) && utf8.RuneCountInString(a.Password) < MinAdminPasswordLen:
+		// The length only: the password itself never appears in a message.
+		v.add(p.at("password"), "admin: password must have at least %d characters because listen %s is not a loopback address", MinAdminPasswordLen, quote(a.Listen))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 var (
 	pluginRE = regexp.MustCompile(`^[a-z0-9-]{1,64}$`)
 	sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	envRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 func validateStores(v *problems, stores []Store, src source) {
@@ -36,6 +37,11 @@ func validateStores(v *problems, stores []Store, src source) {
 		}
 		if s.Timeout <= 0 {
 			v.add(p.at("timeout"), "%s: timeout must be positive", what)
+		}
+		for _, name := range s.Env {
+			if !envRE.MatchString(name) {
+				v.add(p.at("env"), "%s: env: %s is not an environment variable name (letters, digits and '_', not starting with a digit)", what, quote(name))
+			}
 		}
 		if len(s.Settings) > 0 && !jsonObject(s.Settings) {
 			v.add(p.at("settings"), "%s: settings must be a JSON object", what)

@@ -8,7 +8,10 @@ import (
 	"strings"
 )
 
-func validateWebhooks(v *problems, ws []Webhook, src source) {
+func validateWebhooks(v *problems, ws []Webhook, inFlight int64, src source) {
+	if inFlight <= 0 {
+		v.add(src.root.at("max_body_bytes_in_flight"), "max_body_bytes_in_flight must be positive")
+	}
 	if len(ws) == 0 {
 		v.add(src.root.at(""), `at least one webhook "NAME" { secrets = [...] } block is required`)
 	}
@@ -34,6 +37,10 @@ func validateWebhooks(v *problems, ws []Webhook, src source) {
 		v.prefixes(p.at("trusted_proxies"), what+": trusted_proxies", w.TrustedProxies)
 		if w.MaxBodyBytes <= 0 {
 			v.add(p.at("max_body_bytes"), "%s: max_body_bytes must be positive", what)
+		}
+		if inFlight > 0 && w.MaxBodyBytes > inFlight/4 {
+			// One source gets a quarter of the budget (webhook.Budget).
+			v.add(p.at("max_body_bytes"), "%s: max_body_bytes %d is more than a quarter of max_body_bytes_in_flight (%d), so one sender could never deliver a body that large", what, w.MaxBodyBytes, inFlight)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -17,11 +18,15 @@ const realm = `Basic realm="lunas-admin"`
 // password-guessing run cannot flood the log.
 const failureLogEvery = 10 * time.Second
 
-// basicAuth requires the configured username and password on every request.
+// basicAuth requires the configured username and password on every
+// request, and slows down wrong passwords per client address (loginLimiter).
+// The client address is the connection's: behind a reverse proxy every
+// login shares the proxy's, so keep the admin listener off proxies.
 type basicAuth struct {
 	user, pass [sha256.Size]byte // digests: equal length, so the comparison leaks no length
 	next       http.Handler
 	log        hclog.Logger
+	limit      *loginLimiter
 
 	mu         sync.Mutex
 	lastLog    time.Time
@@ -29,19 +34,30 @@ type basicAuth struct {
 }
 
 func newBasicAuth(user, pass string, log hclog.Logger, next http.Handler) *basicAuth {
-	return &basicAuth{user: sha256.Sum256([]byte(user)), pass: sha256.Sum256([]byte(pass)), next: next, log: log}
+	return &basicAuth{user: sha256.Sum256([]byte(user)), pass: sha256.Sum256([]byte(pass)), next: next, log: log, limit: newLoginLimiter()}
 }
 
 func (a *basicAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	user, pass, given := r.BasicAuth()
+	var reserved bool
+	if given {
+		var wait time.Duration
+		if wait, reserved = a.limit.attempt(r.RemoteAddr); wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			writeError(w, http.StatusTooManyRequests, "too many failed logins from your address: try again later")
+			return
+		}
+	}
 	u, p := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(pass))
 	// Both comparisons always run, so timing does not tell which one failed.
 	ok := subtle.ConstantTimeCompare(u[:], a.user[:]) & subtle.ConstantTimeCompare(p[:], a.pass[:])
 	if given && ok == 1 {
+		a.limit.succeeded(r.RemoteAddr)
 		a.next.ServeHTTP(w, r)
 		return
 	}
 	if given {
+		a.limit.failed(r.RemoteAddr, reserved)
 		a.logFailure(r)
 	}
 	w.Header().Set("WWW-Authenticate", realm)

@@ -2,19 +2,22 @@ package ops
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/hibiken/asynq"
 )
 
 // routes are every admin route; each must be behind the login.
 var allRoutes = []string{"/", "/monitoring/", "/monitoring/api/queues", "/metrics", "/readyz", "/api/review", "/nope"}
 
 func TestAuth(t *testing.T) {
-	srv, _ := serve(t, Config{Username: testUser, Password: testPass, Review: &fakeLister{}})
+	_, redis := serve(t, Config{})
+	h := newHandler(t, Config{Username: testUser, Password: testPass, Review: &fakeLister{}, RedisOpt: asynq.RedisClientOpt{Addr: redis.Addr, DB: redis.DB}})
 	tests := []struct {
 		name       string
 		user, pass string
@@ -28,10 +31,20 @@ func TestAuth(t *testing.T) {
 		{"swapped", testPass, testUser, false},
 		{"right credentials", testUser, testPass, true},
 	}
+	client := 0
 	for _, tt := range tests {
 		for _, path := range allRoutes {
+			// Each case comes from its own address, so that the login
+			// backoff (TestAttackPasswordGuessing) does not answer first.
+			client++
+			remote := fmt.Sprintf("192.0.2.%d:1000", client)
 			t.Run(tt.name+" "+path, func(t *testing.T) {
-				r := get(t, srv, path, tt.user, tt.pass)
+				hdr := map[string]string{}
+				if tt.user != "" || tt.pass != "" {
+					hdr["Authorization"] = basic(tt.user, tt.pass)
+				}
+				rec := send(h, http.MethodGet, path, remote, "", hdr)
+				r := response{code: rec.Code, header: rec.Header(), body: rec.Body.String()}
 				if tt.wantOK {
 					if r.code == http.StatusUnauthorized {
 						t.Fatalf("GET %s with the right credentials = 401", path)

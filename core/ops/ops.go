@@ -1,6 +1,7 @@
 // Package ops is the admin listener's HTTP handler: asynqmon at /monitoring/,
 // Prometheus metrics at /metrics, readiness at /readyz and the admin API
-// under /api/, all behind one basic-auth login.
+// under /api/, all behind one basic-auth login and one Guard (cross-site
+// writes, DNS rebinding, framing; see Guard).
 //
 // The admin listener is for operators, never for the public: serve it on a
 // loopback or private address. The caller starts and stops the server; this
@@ -25,9 +26,11 @@ const MonitoringPath = "/monitoring"
 
 // Config configures the admin handler. Zero values mean the documented default.
 type Config struct {
-	// Username and Password turn on basic auth for every route. Both empty
-	// means no auth, which is only acceptable on a loopback listener; one
-	// without the other is an error.
+	// Username and Password turn on basic auth for every route, with a
+	// backoff on wrong passwords per client address. Both empty means no
+	// auth, which is only acceptable on a loopback listener, and then any
+	// Host but a loopback name is refused (DNS rebinding); one without the
+	// other is an error.
 	Username, Password string
 	// RedisOpt is the queue's Redis, for asynqmon. Required.
 	RedisOpt asynq.RedisConnOpt
@@ -94,11 +97,14 @@ func NewHandler(cfg Config) (*Handler, error) {
 	monitor := asynqmon.New(asynqmon.Options{RootPath: MonitoringPath, RedisConnOpt: cfg.RedisOpt})
 	h.closers = append(h.closers, monitor.Close)
 
-	mux := routes(cfg, monitor)
-	h.handler = mux
+	var inner http.Handler = routes(cfg, monitor)
 	if cfg.Username != "" {
-		h.handler = newBasicAuth(cfg.Username, cfg.Password, cfg.Logger, mux)
+		inner = newBasicAuth(cfg.Username, cfg.Password, cfg.Logger, inner)
 	}
+	// Without a login the listener is loopback-only (config refuses
+	// otherwise), so any other Host is a DNS-rebinding page.
+	guard := &Guard{LoopbackHostOnly: cfg.Username == ""}
+	h.handler = guard.Wrap(inner)
 	return h, nil
 }
 

@@ -178,6 +178,7 @@ func TestReviewActions(t *testing.T) {
 			req, _ := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
 			req.SetBasicAuth(testUser, testPass)
 			req.Header.Set("X-Lunas-Actor", "cli-user")
+			req.Header.Set("Content-Type", "application/json")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

@@ -1,5 +1,7 @@
-// Package pluginhost runs store plugins: it finds the binary, checks its
-// sha256 pin, launches it with go-plugin over gRPC with AutoMTLS, configures
+// Package pluginhost runs store plugins: it finds the binary, refuses it if
+// others may write it, checks its sha256 pin and runs the very file it
+// hashed, with a minimal environment (BaseEnv plus what the store's config
+// names), launches it with go-plugin over gRPC with AutoMTLS, configures
 // it, relays its hclog output, and restarts it after a crash. A Plugin is an
 // sdk.Store the rest of the core calls like any other.
 package pluginhost
@@ -9,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -34,7 +35,11 @@ type Config struct {
 	Logger   hclog.Logger    // default: a null logger
 	// StartTimeout bounds launching and configuring; default 30s.
 	StartTimeout time.Duration
-	// Env is added to the plugin's environment (e.g. LUNAS_PLUGIN_LOG_LEVEL).
+	// PassEnv names the variables of Lunas's environment the plugin gets
+	// besides BaseEnv: the store block's env list. Nothing else is inherited.
+	PassEnv []string
+	// Env is added to the plugin's environment as NAME=VALUE entries
+	// (e.g. LUNAS_PLUGIN_LOG_LEVEL).
 	Env []string
 }
 
@@ -145,8 +150,20 @@ func (p *Plugin) Close() {
 func (p *Plugin) launchLocked(ctx context.Context) (sdk.Store, error) {
 	p.lastLaunch = time.Now()
 	p.launchCount++
-	cmd := exec.Command(p.path)
-	cmd.Env = append(os.Environ(), p.cfg.Env...)
+	bin, err := openBinary(p.cfg.Store, p.path, p.sum)
+	if err != nil {
+		return nil, err
+	}
+	// The child has its own copy of the descriptor once started.
+	defer bin.Close()
+	if afterCheck != nil {
+		afterCheck(p.path)
+	}
+	execPath, extra := bin.execPath()
+	cmd := exec.Command(execPath)
+	cmd.Args[0] = p.path
+	cmd.ExtraFiles = extra
+	cmd.Env = environment(p.cfg.PassEnv, p.cfg.Env)
 	cc := &plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
 		Plugins:          sdk.PluginMap(),
@@ -155,17 +172,13 @@ func (p *Plugin) launchLocked(ctx context.Context) (sdk.Store, error) {
 		AutoMTLS:         true,
 		Logger:           p.log,
 		StartTimeout:     p.cfg.StartTimeout,
-	}
-	if p.sum != nil {
-		cc.SecureConfig = &plugin.SecureConfig{Checksum: p.sum, Hash: sha256.New()}
+		// go-plugin would append all of os.Environ() to cmd.Env.
+		SkipHostEnv: true,
 	}
 	client := plugin.NewClient(cc)
 	rpc, err := client.Client()
 	if err != nil {
 		client.Kill()
-		if errors.Is(err, plugin.ErrChecksumsDoNotMatch) {
-			return nil, sdk.Permanent(fmt.Errorf("store %q: plugin %s does not match its sha256 pin: refusing to run it", p.cfg.Store, p.path))
-		}
 		return nil, sdk.Retryable(fmt.Errorf("store %q: start plugin %s: %w", p.cfg.Store, p.path, err), time.Second)
 	}
 	raw, err := rpc.Dispense(sdk.PluginName)
@@ -194,6 +207,10 @@ func (p *Plugin) launchLocked(ctx context.Context) (sdk.Store, error) {
 	p.client, p.store = client, store
 	return store, nil
 }
+
+// afterCheck, when set by a test, runs between the checks of a binary and
+// its launch: where an attacker would swap the file.
+var afterCheck func(path string)
 
 // restartEvery is the shortest time between two launches, so that a plugin
 // that dies at start does not spin.

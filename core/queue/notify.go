@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hibiken/asynq"
 
@@ -69,12 +71,36 @@ func (n *Notifier) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	return fmt.Errorf("%w: notify: the review webhook answered %d", asynq.SkipRetry, resp.StatusCode)
 }
 
-// NotifyText is the human message for a new review item.
+// NotifyText is the human message for a new review item. Every field
+// from the payload or a plugin goes through SlackEscape, so a description
+// cannot mention @channel or show a link of its own.
 func NotifyText(item core.ReviewItem) string {
 	store := item.Store
 	if store == "" {
 		store = "(no store)"
 	}
+	e := SlackEscape
 	return fmt.Sprintf("Lunas review [%s] %s: Rp %s %s, mutation %s (bank %s) in store %s: %s. Resolve with `lunas review show %s`.",
-		item.Reason, item.Type, item.Amount, item.Description, item.MutationID, item.BankID, store, item.Detail, item.ID)
+		e(string(item.Reason)), e(item.Type), item.Amount, e(item.Description), e(item.MutationID), e(item.BankID), e(store), e(item.Detail), e(item.ID))
+}
+
+// slackEscaper escapes the three characters Slack's message text gives a
+// meaning (https://api.slack.com/reference/surfaces/formatting#escaping):
+// with them escaped, "<!channel>" and "<https://evil|your bank>" are shown
+// as typed instead of notifying everyone or making a link. Control
+// characters and line separators become spaces, so one message stays one
+// line per item; a backtick becomes a prime, so text cannot close the
+// message's code span.
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "ʹ",
+	"\n", " ", "\r", " ", "\t", " ", "\u2028", " ", "\u2029", " ")
+
+// SlackEscape makes payload text inert in a Slack message.
+func SlackEscape(s string) string {
+	s = slackEscaper.Replace(s)
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }

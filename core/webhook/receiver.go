@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -29,6 +28,9 @@ type Config struct {
 	MaxBodyBytes   int64          // default DefaultMaxBodyBytes
 	EnqueueTimeout time.Duration  // how long Redis may take for one request; default 3s (Moota waits ~5s)
 	Parallelism    int            // concurrent enqueues for a batch; default 4 (more only queues on the Redis pool)
+	// Budget bounds body bytes in flight; share one among all receivers.
+	// Nil means a budget of DefaultBytesInFlight for this receiver alone.
+	Budget *Budget
 }
 
 // Receiver handles POST /webhooks/{name} for one webhook. It is safe for
@@ -61,6 +63,9 @@ func New(cfg Config, queue core.Queue, audit core.Auditor, log hclog.Logger, met
 	if cfg.Parallelism <= 0 {
 		cfg.Parallelism = 4
 	}
+	if cfg.Budget == nil {
+		cfg.Budget = NewBudget(0)
+	}
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
@@ -77,7 +82,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rc.metrics != nil {
 		rc.metrics.observe(rc.cfg.Name, d.Verdict, status, d.Accepted, d.Duplicates, time.Since(start))
 	}
-	if rc.audit != nil && (status == http.StatusOK || status == http.StatusServiceUnavailable || rc.rejected.Allow()) {
+	if rc.audit != nil && (status == http.StatusOK || d.Verdict == "queue_unavailable" || rc.rejected.Allow()) {
 		rc.audit.Record(d)
 	}
 }
@@ -99,22 +104,30 @@ func (rc *Receiver) handle(w http.ResponseWriter, r *http.Request, d *core.Deliv
 		rc.logRejected("source address not allowed", "remote_ip", d.RemoteIP)
 		return writeError(w, http.StatusForbidden, "source address "+d.RemoteIP+" is not allowed")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, rc.cfg.MaxBodyBytes))
-	d.Bytes = len(body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			d.Verdict = "too_large"
-			return writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", rc.cfg.MaxBodyBytes))
-		}
-		d.Verdict = "read_error"
-		return writeError(w, http.StatusBadRequest, "could not read the body")
-	}
+	// Without a signature the body cannot count: refuse before reading it.
 	sig := r.Header.Get("Signature")
 	if sig == "" {
 		d.Verdict = "missing_signature"
 		rc.logRejected("missing signature", "remote_ip", d.RemoteIP)
 		return writeError(w, http.StatusUnauthorized, "missing Signature header")
+	}
+	held, err := readBody(w, r, rc.cfg.Budget, ip, rc.cfg.MaxBodyBytes)
+	defer held.Release()
+	body := held.data
+	d.Bytes = len(body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.Is(err, errBusy):
+			d.Verdict = "busy"
+			w.Header().Set("Retry-After", "5")
+			return writeError(w, http.StatusServiceUnavailable, "too many request bytes in flight; retry later")
+		case errors.As(err, &tooBig):
+			d.Verdict = "too_large"
+			return writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", rc.cfg.MaxBodyBytes))
+		}
+		d.Verdict = "read_error"
+		return writeError(w, http.StatusBadRequest, "could not read the body")
 	}
 	if !Verify(rc.cfg.Secrets, body, sig) {
 		d.Verdict = "bad_signature"

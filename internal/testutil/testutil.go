@@ -68,7 +68,9 @@ type RedisServer struct {
 }
 
 // StartRedis starts a redis-server on a free loopback port with its data in
-// a temporary directory, extra args appended (e.g. "--appendonly", "yes").
+// a temporary directory, extra args appended (e.g. "--appendfsync", "always").
+// It keeps an append-only file there (not fsynced), because lunas serve
+// refuses a Redis without persistence unless told otherwise.
 // It is stopped when the test ends.
 func StartRedis(t testing.TB, extra []string) *RedisServer {
 	t.Helper()
@@ -77,7 +79,7 @@ func StartRedis(t testing.TB, extra []string) *RedisServer {
 	}
 	s := &RedisServer{Addr: FreeAddr(t), Dir: t.TempDir()}
 	_, port, _ := net.SplitHostPort(s.Addr)
-	s.args = append([]string{"--bind", "127.0.0.1", "--port", port, "--dir", s.Dir, "--save", "", "--appendonly", "no", "--databases", "64"}, extra...)
+	s.args = append([]string{"--bind", "127.0.0.1", "--port", port, "--dir", s.Dir, "--save", "", "--appendonly", "yes", "--appendfsync", "no", "--databases", "64"}, extra...)
 	s.Start(t)
 	t.Cleanup(s.Stop)
 	return s

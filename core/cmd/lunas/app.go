@@ -171,9 +171,10 @@ func (a *App) replicaAck() lredis.ReplicaAck {
 func (a *App) receivers() (http.Handler, error) {
 	a.auditor = lredis.NewAuditor(a.rdb, a.Logger)
 	metrics := webhook.NewMetrics(a.registry)
+	budget := webhook.NewBudget(a.Config.MaxBodyBytesInFlight)
 	receivers := map[string]*webhook.Receiver{}
 	for _, w := range a.Config.Webhooks {
-		cfg := webhook.Config{Name: w.Name, MaxBodyBytes: w.MaxBodyBytes}
+		cfg := webhook.Config{Name: w.Name, MaxBodyBytes: w.MaxBodyBytes, Budget: budget}
 		for _, s := range w.Secrets {
 			cfg.Secrets = append(cfg.Secrets, []byte(s))
 		}
@@ -204,7 +205,7 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 		}
 		p, err := pluginhost.Start(ctx, pluginhost.Config{
 			Store: s.Name, Plugin: s.Plugin, Path: path, SHA256: s.SHA256, Settings: s.Settings,
-			Dir: a.PluginDir, Logger: a.Logger, Env: a.PluginEnv,
+			Dir: a.PluginDir, Logger: a.Logger, PassEnv: s.Env, Env: a.PluginEnv,
 		})
 		if err != nil {
 			return err
@@ -276,7 +277,7 @@ func (a *App) listen(addr string, h http.Handler) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := newHTTPServer(h)
 	a.servers = append(a.servers, srv)
 	a.wg.Add(1)
 	go func() {

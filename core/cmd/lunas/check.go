@@ -65,7 +65,7 @@ func checkStore(ctx context.Context, s config.Store, dir string) sdk.HealthRespo
 	ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	p, err := pluginhost.Start(ctx, pluginhost.Config{Store: s.Name, Plugin: s.Plugin, Path: path, SHA256: s.SHA256,
-		Settings: s.Settings, Logger: hclog.NewNullLogger()})
+		Settings: s.Settings, PassEnv: s.Env, Logger: hclog.NewNullLogger()})
 	if err != nil {
 		return sdk.HealthResponse{Status: "error", Message: err.Error()}
 	}

@@ -52,11 +52,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	ordersSocket := filepath.Join(sockDir, "orders.sock")
 	settings, _ := json.Marshal(map[string]any{"redis_addr": mr.Addr(), "orders_file": ordersPath, "orders_socket": ordersSocket})
 	cfg := &config.Config{
-		Listen:   *listen,
-		Admin:    config.Admin{Listen: *adminListen},
-		Redis:    config.Redis{Addr: mr.Addr()},
-		Worker:   config.Worker{Concurrency: config.DefaultConcurrency},
-		Webhooks: []config.Webhook{{Name: "moota", Secrets: []string{*secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
+		Listen:               *listen,
+		MaxBodyBytesInFlight: config.DefaultMaxBodyBytesInFlight,
+		Admin:                config.Admin{Listen: *adminListen},
+		Redis:                config.Redis{Addr: mr.Addr()},
+		Worker:               config.Worker{Concurrency: config.DefaultConcurrency},
+		Webhooks:             []config.Webhook{{Name: "moota", Secrets: []string{*secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
 		Stores: []config.Store{{Name: "demo", Plugin: "demo", BankIDs: []string{config.AnyBank},
 			Window: config.DefaultWindow, Timeout: config.DefaultTimeout, Settings: settings}},
 		Review:   config.Review{Recheck: config.DefaultRecheck},
@@ -114,13 +115,4 @@ func selfName() string {
 		}
 	}
 	return exe
-}
-
-func shellQuote(s string) string {
-	for _, c := range s {
-		if !(c == '-' || c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-			return "'" + s + "'"
-		}
-	}
-	return s
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lunas-dev/lunas/core"
 )
@@ -98,7 +99,7 @@ func runReview(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := c.do(ctx, "POST", path+"/resolve", map[string]string{"order": order}, &item); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "resolved %s: order %s paid\n", item.ID, item.ResolvedOrder)
+		fmt.Fprintf(stdout, "resolved %s: order %s paid\n", termSafe(item.ID), termSafe(item.ResolvedOrder))
 		return nil
 	default: // dismiss
 		if strings.TrimSpace(why) == "" {
@@ -108,7 +109,7 @@ func runReview(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := c.do(ctx, "POST", path+"/dismiss", map[string]string{"reason": why}, &item); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "dismissed %s\n", item.ID)
+		fmt.Fprintf(stdout, "dismissed %s\n", termSafe(item.ID))
 		return nil
 	}
 }
@@ -131,8 +132,8 @@ func printReviewTable(w io.Writer, items []core.ReviewItem) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tREASON\tSTORE\tAMOUNT\tCREATED\tDETAIL")
 	for _, it := range items {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Status, it.Reason, it.Store, it.Amount,
-			it.CreatedAt.In(core.Jakarta).Format("2006-01-02 15:04"), truncateText(it.Detail, 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", termSafe(it.ID), termSafe(string(it.Status)), termSafe(string(it.Reason)), termSafe(it.Store), it.Amount,
+			it.CreatedAt.In(core.Jakarta).Format("2006-01-02 15:04"), truncateText(termSafe(it.Detail), 60))
 	}
 	tw.Flush()
 	if len(items) == 0 {
@@ -140,33 +141,39 @@ func printReviewTable(w io.Writer, items []core.ReviewItem) {
 	}
 }
 
+// printReviewItem prints one item. Every string in it may come from a
+// payload or a plugin, so each goes through termSafe, and the suggested
+// commands quote the id for the shell.
 func printReviewItem(w io.Writer, it core.ReviewItem) {
-	fmt.Fprintf(w, "ID           %s\nStatus       %s\nReason       %s\nDetail       %s\nStore        %s\n", it.ID, it.Status, it.Reason, it.Detail, it.Store)
-	fmt.Fprintf(w, "Mutation     %s (%s) Rp %s on bank %s, %s\nDescription  %s\n", it.MutationID, it.Type, it.Amount, it.BankID,
-		it.Date.In(core.Jakarta).Format("2006-01-02 15:04"), it.Description)
+	t := termSafe
+	fmt.Fprintf(w, "ID           %s\nStatus       %s\nReason       %s\nDetail       %s\nStore        %s\n", t(it.ID), t(string(it.Status)), t(string(it.Reason)), t(it.Detail), t(it.Store))
+	fmt.Fprintf(w, "Mutation     %s (%s) Rp %s on bank %s, %s\nDescription  %s\n", t(it.MutationID), t(it.Type), it.Amount, t(it.BankID),
+		it.Date.In(core.Jakarta).Format("2006-01-02 15:04"), t(it.Description))
 	if it.ResolvedOrder != "" {
-		fmt.Fprintf(w, "Paid order   %s\n", it.ResolvedOrder)
+		fmt.Fprintf(w, "Paid order   %s\n", t(it.ResolvedOrder))
 	}
 	if len(it.Candidates) > 0 {
 		fmt.Fprintln(w, "Candidates:")
 		for _, o := range it.Candidates {
-			fmt.Fprintf(w, "  order %s (id %s) Rp %s %s\n", o.Number, o.ID, o.Amount, o.Status)
+			fmt.Fprintf(w, "  order %s (id %s) Rp %s %s\n", t(o.Number), t(o.ID), o.Amount, t(o.Status))
 		}
 	}
 	if len(it.Actions) > 0 {
 		fmt.Fprintln(w, "History:")
 		for _, a := range it.Actions {
-			fmt.Fprintf(w, "  %s  %s  %s  %s\n", a.At.In(core.Jakarta).Format(time.DateTime), a.Actor, a.Action, a.Detail)
+			fmt.Fprintf(w, "  %s  %s  %s  %s\n", a.At.In(core.Jakarta).Format(time.DateTime), t(a.Actor), t(a.Action), t(a.Detail))
 		}
 	}
 	if it.Status == core.ReviewOpen {
-		fmt.Fprintf(w, "\nResolve: lunas review resolve %s --order NUMBER\nDismiss: lunas review dismiss %s --reason TEXT\n", it.ID, it.ID)
+		id := shellQuote(t(it.ID))
+		fmt.Fprintf(w, "\nResolve: lunas review resolve %s --order NUMBER\nDismiss: lunas review dismiss %s --reason TEXT\n", id, id)
 	}
 }
 
+// truncateText cuts s to n runes, marking the cut.
 func truncateText(s string, n int) string {
-	if len(s) <= n {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	return string([]rune(s)[:n-1]) + "…"
 }

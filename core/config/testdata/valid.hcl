@@ -52,4 +52,5 @@ store "catch-all" {
   path     = "/opt/lunas/lunas-plugin-custom"
   sha256   = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
   bank_ids = ["*"]
+  env      = ["CUSTOM_CA_BUNDLE", "HTTPS_PROXY"]
 }

@@ -41,3 +41,9 @@ store "toko-budi" {
   plugin   = "custom"
   bank_ids = ["bri-1"]
 }
+
+store "bad-env" {
+  plugin   = "woocommerce"
+  bank_ids = ["bri-1"]
+  env      = ["GOOD_NAME", "1BAD", "HAS SPACE"]
+}
