@@ -6,10 +6,19 @@
 # Secrets never live in this file: env("NAME") reads them from the
 # environment (an unset variable is an error naming this file and line).
 
-# Public listener: POST /webhooks/{name} and GET /healthz only. Put it
-# behind your TLS terminator; register https://your-host/webhooks/moota in
+# Public listener: POST /webhooks/{name} and GET /healthz only. Moota posts
+# to an https URL: put it behind your TLS terminator, or give it its own
+# certificate with a tls block. Register https://your-host/webhooks/moota in
 # Moota's webhook settings.
 listen = "0.0.0.0:8080"
+
+# Serve HTTPS on the public listener. Relative paths are relative to this
+# file. `kill -HUP` (systemctl reload) re-reads both files: a renewed
+# certificate is served without a restart or a dropped connection.
+# tls {
+#   cert_file = "/etc/letsencrypt/live/pay.example.com/fullchain.pem"
+#   key_file  = "/etc/letsencrypt/live/pay.example.com/privkey.pem"
+# }
 
 # Operators' listener: asynqmon at /monitoring, Prometheus /metrics,
 # /readyz and the admin API (/api/review). A login is required unless it
@@ -18,6 +27,11 @@ admin {
   listen   = "127.0.0.1:9090"
   username = "ops"
   password = env("LUNAS_ADMIN_PASSWORD")
+  # HTTPS for the admin listener too, reloaded on SIGHUP like the public one.
+  # tls {
+  #   cert_file = "admin.crt"
+  #   key_file  = "admin.key"
+  # }
 }
 
 # Redis holds the queue (every mutation, 14 days), the review inbox and the
@@ -73,7 +87,7 @@ review {
 # back (WooCommerce: on-hold with a note; Shopify: note and tag) and always
 # creates a review item.
 reversal {
-  window = "720h"
+  window = "30d"
   # patterns = ["(?i)\\brevers", "(?i)\\bkoreksi\\b", "(?i)\\bretur"]   # the defaults cover the usual Indonesian narratives
 }
 
@@ -98,7 +112,7 @@ store "toko-budi" {
   # sha256 = "..."                  # pin the binary: sha256sum lunas-plugin-woocommerce
   bank_ids = ["4Aqz9OmvWPV"]        # the Moota bank accounts that pay this store
   match {
-    window = "168h"                 # orders placed in the last 7 days can be paid
+    window = "7d"                   # orders placed in the last 7 days can be paid
   }
   timeout = "30s"                   # per plugin call
   settings = {
@@ -118,7 +132,7 @@ store "toko-budi" {
 #   plugin   = "shopify"
 #   bank_ids = ["8Xyz1AbcDEF"]
 #   match {
-#     window = "168h"
+#     window = "7d"
 #   }
 #   settings = {
 #     shop          = "toko-sari.myshopify.com"

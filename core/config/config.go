@@ -30,6 +30,9 @@ type Config struct {
 	// Listen is the public listener (webhooks and /healthz), host:port.
 	// Default "0.0.0.0:8080".
 	Listen string
+	// TLS, when set (a top-level `tls` block), makes the public listener
+	// serve HTTPS. Nil: plain HTTP, for a TLS-terminating proxy in front.
+	TLS *TLS
 	// Admin is the operators' listener (asynqmon, /metrics, /readyz, admin API).
 	Admin Admin
 	// Redis is where the queue and the audit trail live.
@@ -57,6 +60,9 @@ type Admin struct {
 	// Username and Password protect every admin route with basic auth. Both
 	// are required unless Listen is a loopback address.
 	Username, Password string
+	// TLS, when set (a `tls` block inside `admin`), makes the admin
+	// listener serve HTTPS. Nil: plain HTTP.
+	TLS *TLS
 }
 
 // Redis is the `redis` block. Exactly one of Addr, URL and Sentinel is set;
@@ -137,7 +143,7 @@ type Store struct {
 	// store may use it.
 	BankIDs []string
 	// Window is how far back an order may have been placed to be matched
-	// (`match { window = "168h" }`). Default 168h.
+	// (`match { window = "7d" }`). Default 7d (168h).
 	Window time.Duration
 	// Settings is the `settings = { ... }` object as JSON, handed to the
 	// plugin's Configure; "{}" when absent. It holds secrets: never log it.

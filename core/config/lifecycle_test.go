@@ -68,7 +68,7 @@ func TestLifecycleErrors(t *testing.T) {
 		"token missing":          {`moota {}`, "lunas.hcl:7: moota: api_token is required"},
 		"bad base url":           {"moota {\n api_token = \"t\"\n base_url = \"ftp://x\"\n}", "moota: base_url must be an http(s) URL"},
 		"reconcile too often":    {"moota {\n api_token = \"t\"\n reconcile_every = \"10s\"\n}", "at least 1m"},
-		"lookback too long":      {"moota {\n api_token = \"t\"\n lookback = \"400h\"\n}", "at most 288h"},
+		"lookback too long":      {"moota {\n api_token = \"t\"\n lookback = \"400h\"\n}", "at most 12d"},
 		"recheck order":          {`review { recheck = ["30m", "5m"] }`, "increasing order"},
 		"recheck not a duration": {`review { recheck = ["soon"] }`, `"soon" is not a duration`},
 		"bad notify url":         {`review { notify_url = "hooks" }`, "notify_url must be an http(s) URL"},
