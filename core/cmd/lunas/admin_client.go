@@ -28,7 +28,8 @@ const adminAbout = `
 
 It calls the admin API of a running lunas (--admin); with a login, the
 password is read from $LUNAS_ADMIN_PASSWORD so it stays out of shell
-history.`
+history. An https URL is checked against the system's certificate
+authorities; SSL_CERT_FILE=ca.pem adds a private one.`
 
 // defaultAdminURL is the admin listener of a default configuration.
 const defaultAdminURL = "http://127.0.0.1:9090"

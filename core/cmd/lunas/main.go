@@ -20,6 +20,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,7 +32,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if e, ok := err.(*exitError); !ok || !e.reported {
+		if e := (*exitError)(nil); !errors.As(err, &e) || !e.reported {
 			fmt.Fprintln(os.Stderr, "lunas:", err)
 		}
 		os.Exit(exitCode(err))
@@ -40,11 +41,10 @@ func main() {
 
 // run runs the command args name; stdout and stderr are the outputs.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	root := rootCommand()
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-v") {
-		args[0] = "version"
+		args = append([]string{"version"}, args[1:]...)
 	}
-	return root.execute(ctx, args, stdout, stderr)
+	return rootCommand().execute(ctx, args, stdout, stderr)
 }
 
 // rootCommand is every command, as `lunas help` lists them.
