@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -105,7 +106,8 @@ func (c *command) execute(ctx context.Context, args []string, stdout, stderr io.
 		return nil
 	}
 	if err != nil {
-		return c.usageError(stderr, "%v", err)
+		// The flag package names flags with one dash; the help shows two.
+		return c.usageError(stderr, "%s", flagName.ReplaceAllString(err.Error(), "$1 --$2"))
 	}
 	if len(positional) < c.minArgs {
 		return c.usageError(stderr, "missing %s", c.args)
@@ -115,6 +117,9 @@ func (c *command) execute(ctx context.Context, args []string, stdout, stderr io.
 	}
 	return c.run(ctx, &invocation{cmd: c, args: positional, stdout: stdout, stderr: stderr})
 }
+
+// flagName finds where the flag package's errors name a flag.
+var flagName = regexp.MustCompile(`^(flag provided but not defined:|flag needs an argument:|invalid value "[^"]*" for flag|invalid boolean value "[^"]*" for) -(\w)`)
 
 func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" }
 

@@ -38,7 +38,8 @@ zsh:   lunas completion zsh > "${fpath[1]}/_lunas"   then restart zsh
 type completionFlag struct {
 	name, usage string
 	takesValue  bool
-	value       string // "file", "directory", or another value name
+	value       string   // "file", "directory", or another value name
+	choices     []string // the values a choice flag takes
 }
 
 func completionFlags(c *command) []completionFlag {
@@ -46,7 +47,11 @@ func completionFlags(c *command) []completionFlag {
 	c.flagSet().VisitAll(func(f *flag.Flag) {
 		value, usage := flag.UnquoteUsage(f)
 		bf, isBool := f.Value.(interface{ IsBoolFlag() bool })
-		out = append(out, completionFlag{name: f.Name, usage: usage, takesValue: !isBool || !bf.IsBoolFlag(), value: value})
+		cf := completionFlag{name: f.Name, usage: usage, takesValue: !isBool || !bf.IsBoolFlag(), value: value}
+		if c, ok := f.Value.(*choiceValue); ok {
+			cf.choices = c.choices
+		}
+		out = append(out, cf)
 	})
 	return out
 }
@@ -111,6 +116,11 @@ _lunas() {
 			}
 		}
 		fmt.Fprintf(w, "        %q)\n            flags=%q\n", words, strings.Join(append(flags, "--help"), " "))
+		for _, f := range completionFlags(c) {
+			if f.choices != nil {
+				fmt.Fprintf(w, "            [[ $prev == --%s ]] && COMPREPLY=($(compgen -W %q -- \"$cur\")) && return\n", f.name, strings.Join(f.choices, " "))
+			}
+		}
 		for _, v := range []struct{ name, list string }{
 			{"fileflags", strings.Join(files, " ")}, {"dirflags", strings.Join(dirs, " ")},
 			{"valueflags", strings.Join(values, " ")}, {"words", strings.Join(c.choices, " ")},
@@ -191,6 +201,8 @@ _lunas() {
 				specs = append(specs, zshQuote("--"+f.name+"=["+desc+"]:file:_files"))
 			case f.value == "directory":
 				specs = append(specs, zshQuote("--"+f.name+"=["+desc+"]:directory:_files -/"))
+			case f.choices != nil:
+				specs = append(specs, zshQuote("--"+f.name+"=["+desc+"]:"+f.value+":("+strings.Join(f.choices, " ")+")"))
 			default:
 				specs = append(specs, zshQuote("--"+f.name+"=["+desc+"]:"+f.value+": "))
 			}

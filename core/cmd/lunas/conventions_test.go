@@ -87,6 +87,8 @@ func TestUsageErrorsExit2WithUsage(t *testing.T) {
 		"help unknown":      {"help", "bogus"},
 		"completion fish":   {"completion", "fish"},
 		"bad duration":      {"send", "--timeout", "soon", "--secret", "s", file},
+		"bad log level":     {"dev", "--log-level", "loud"},
+		"bad status":        {"review", "list", "--status", "closed"},
 		"plugin init alone": {"plugin", "init"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -231,9 +233,10 @@ complete_words() { COMP_WORDS=("${@}"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _lu
 complete_words lunas rev
 complete_words lunas review list --st
 complete_words lunas completion ""
+complete_words lunas serve --role r
 `
 	b, err := exec.Command("bash", "-c", probe, "probe", script).CombinedOutput()
-	if err != nil || string(b) != "review\n--status --store\nbash zsh\n" {
+	if err != nil || string(b) != "review\n--status --store\nbash zsh\nreceiver\n" {
 		t.Errorf("bash completion: %v\n%s", err, b)
 	}
 }

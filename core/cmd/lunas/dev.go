@@ -39,7 +39,7 @@ installed. Nothing is kept on disk. Run it from the repository (make run).`,
 			fs.StringVar(&o.adminListen, "admin-listen", "127.0.0.1:9090", "admin listener `address` (asynqmon, /metrics); loopback only")
 			fs.StringVar(&o.secret, "secret", "dev-secret", "webhook `secret`")
 			fs.StringVar(&o.orders, "orders", "examples/dev/orders.json", "demo orders to seed (a JSON `file`)")
-			fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: trace, debug, info, warn or error")
+			choiceFlag(fs, &o.logLevel, "log-level", "info", logLevels, "log `level`: trace, debug, info, warn or error")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
 			if host, _, err := net.SplitHostPort(o.adminListen); err != nil || !isLoopback(host) {

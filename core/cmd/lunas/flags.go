@@ -2,6 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/lunas-dev/lunas/core/config"
@@ -29,3 +32,35 @@ func durationFlag(fs *flag.FlagSet, p *time.Duration, name string, value time.Du
 	*p = value
 	fs.Var((*durationValue)(p), name, usage)
 }
+
+// choiceValue is a flag.Value that takes one of a fixed set of words, so a
+// misspelt value is a usage error and shell completion can offer the set.
+type choiceValue struct {
+	value   *string
+	choices []string
+}
+
+func (c *choiceValue) Set(s string) error {
+	if !slices.Contains(c.choices, s) {
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(c.choices, ", "))
+	}
+	*c.value = s
+	return nil
+}
+
+func (c *choiceValue) String() string {
+	if c == nil || c.value == nil {
+		return ""
+	}
+	return *c.value
+}
+
+// choiceFlag defines a flag whose value is one of choices (value, the
+// default, may be "" for none).
+func choiceFlag(fs *flag.FlagSet, p *string, name, value string, choices []string, usage string) {
+	*p = value
+	fs.Var(&choiceValue{value: p, choices: choices}, name, usage)
+}
+
+// logLevels are the levels hclog knows.
+var logLevels = []string{"trace", "debug", "info", "warn", "error"}

@@ -35,7 +35,7 @@ payment.`,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.path, "config", "lunas.hcl", "configuration `file`")
 			durationFlag(fs, &o.since, "since", 0, "how far back to look, e.g. 2d or 36h (default moota.lookback; at most "+config.FormatDuration(queue.MaxLookback)+")")
-			fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: trace, debug, info, warn or error")
+			choiceFlag(fs, &o.logLevel, "log-level", "warn", logLevels, "log `level`: trace, debug, info, warn or error")
 			fs.Func("bank", "a Moota bank `id` to reconcile (repeatable; default moota.bank_ids, else the stores' bank_ids)", func(s string) error {
 				if s = strings.TrimSpace(s); s == "" || s == "*" {
 					return errors.New("a bank id is required")

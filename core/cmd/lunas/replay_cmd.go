@@ -23,7 +23,7 @@ replays one task; without, every task of the queue in --state.` + adminAbout,
 			c = adminFlags(fs)
 			fs.StringVar(&req.Queue, "queue", "", "the `queue`, e.g. store:toko-budi (required)")
 			fs.StringVar(&req.TaskID, "id", "", "one `task` id, e.g. moota:4Aqz9OmvWPV:3ykVJxnwYkN")
-			fs.StringVar(&req.State, "state", "archived", "with no --id: every task in this `state` (archived, retry, scheduled)")
+			choiceFlag(fs, &req.State, "state", "archived", []string{"archived", "retry", "scheduled"}, "with no --id: every task in this `state` (archived, retry, scheduled)")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
 			if req.Queue == "" {

@@ -34,8 +34,8 @@ func reviewListCommand() *command {
 		name: "list", summary: "list review items, newest first",
 		flags: func(fs *flag.FlagSet) {
 			c = adminFlags(fs)
-			fs.StringVar(&status, "status", "open", "`status`: open, resolved, dismissed or all")
-			fs.StringVar(&reason, "reason", "", "only this `reason`: ambiguous, unmatched, refused, unrouted, failed or reversed")
+			choiceFlag(fs, &status, "status", "open", []string{"open", "resolved", "dismissed", "all"}, "`status`: open, resolved, dismissed or all")
+			choiceFlag(fs, &reason, "reason", "", []string{"ambiguous", "unmatched", "refused", "unrouted", "failed", "reversed"}, "only this `reason`: ambiguous, unmatched, refused, unrouted, failed or reversed")
 			fs.StringVar(&store, "store", "", "only this `store`")
 			fs.IntVar(&limit, "limit", 100, "list at most `N` items")
 			fs.BoolVar(&asJSON, "json", false, "print JSON")

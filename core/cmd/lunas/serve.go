@@ -25,16 +25,11 @@ SIGTERM stop it without losing a mutation; SIGHUP re-reads the TLS
 certificates (tls blocks) without dropping a connection.`,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&path, "config", "lunas.hcl", "configuration `file`")
-			fs.StringVar(&role, "role", RoleAll, "`role`: all, receiver (webhooks only) or worker (processing only)")
-			fs.StringVar(&logLevel, "log-level", "info", "log `level`: trace, debug, info, warn or error")
+			choiceFlag(fs, &role, "role", RoleAll, []string{RoleAll, RoleReceiver, RoleWorker}, "`role`: all, receiver (webhooks only) or worker (processing only)")
+			choiceFlag(fs, &logLevel, "log-level", "info", logLevels, "log `level`: trace, debug, info, warn or error")
 			fs.BoolVar(&logJSON, "log-json", false, "log as JSON lines")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
-			switch role {
-			case RoleAll, RoleReceiver, RoleWorker:
-			default:
-				return inv.usageError("--role must be all, receiver or worker, not %q", role)
-			}
 			cfg, err := config.Load(path)
 			if err != nil {
 				return err
