@@ -4,8 +4,13 @@
 
 GO       ?= go
 BIN      := $(CURDIR)/bin
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -s -w -X main.Version=$(VERSION)
+# The version is the latest tag (v0.9.0-3-gabc1234 between releases) and,
+# with no tag, the Version variable of core/cmd/lunas/version.go; the date
+# honours SOURCE_DATE_EPOCH for reproducible builds.
+VERSION  ?= $(shell (git describe --tags --dirty 2>/dev/null || sed -n 's/^var Version = "\(.*\)"/\1/p' core/cmd/lunas/version.go) | sed 's/^v//')
+COMMIT   ?= $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git diff --quiet HEAD 2>/dev/null && echo $$c || echo $$c-dirty; })
+DATE     ?= $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS  := -s -w -X main.Version=$(VERSION) -X main.Commit=$(COMMIT) -X main.Date=$(DATE)
 PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
 # MODULES are the Go modules of this repository: the root and the SDK (a
 # module of its own, so that a plugin depends on it alone). `./...` from the
@@ -32,8 +37,9 @@ build:
 		$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/lunas-plugin-$$p ./plugins/$$p || exit 1; \
 	done
 
+# run starts lunas dev; ARGS go to it: make run ARGS='--listen 127.0.0.1:18080'
 run: build
-	$(BIN)/lunas dev
+	$(BIN)/lunas dev $(ARGS)
 
 # test starts its own redis-server on a free port (many databases, so every
 # test gets an empty one), runs the race-enabled suite, and stops it.

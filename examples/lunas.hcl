@@ -6,8 +6,9 @@
 # Secrets never live in this file: env("NAME") reads them from the
 # environment (an unset variable is an error naming this file and line).
 
-# Public listener: POST /webhooks/{name} and GET /healthz only. Put it
-# behind your TLS terminator; register https://your-host/webhooks/moota in
+# Public listener: POST /webhooks/{name} and GET /healthz only. Moota posts
+# to an https URL: put it behind your TLS terminator, or give it its own
+# certificate with a tls block. Register https://your-host/webhooks/moota in
 # Moota's webhook settings.
 #
 # Both listeners answer headers over 64 KiB with 431, drop clients that send
@@ -23,6 +24,14 @@ listen = "0.0.0.0:8080"
 # least four times every webhook's max_body_bytes. Default 64 MiB.
 # max_body_bytes_in_flight = 67108864
 
+# Serve HTTPS on the public listener. Relative paths are relative to this
+# file. `kill -HUP` (systemctl reload) re-reads both files: a renewed
+# certificate is served without a restart or a dropped connection.
+# tls {
+#   cert_file = "/etc/letsencrypt/live/pay.example.com/fullchain.pem"
+#   key_file  = "/etc/letsencrypt/live/pay.example.com/privkey.pem"
+# }
+
 # Operators' listener: asynqmon at /monitoring, Prometheus /metrics,
 # /readyz and the admin API (/api/review). A login is required unless it
 # listens on loopback only; off loopback the password needs at least 12
@@ -33,6 +42,11 @@ admin {
   listen   = "127.0.0.1:9090"
   username = "ops"
   password = env("LUNAS_ADMIN_PASSWORD")
+  # HTTPS for the admin listener too, reloaded on SIGHUP like the public one.
+  # tls {
+  #   cert_file = "admin.crt"
+  #   key_file  = "admin.key"
+  # }
 }
 
 # Redis holds the queue (every mutation, 14 days), the review inbox and the
@@ -90,7 +104,7 @@ review {
 # back (WooCommerce: on-hold with a note; Shopify: note and tag) and always
 # creates a review item.
 reversal {
-  window = "720h"
+  window = "30d"
   # patterns = ["(?i)\\brevers", "(?i)\\bkoreksi\\b", "(?i)\\bretur"]   # the defaults cover the usual Indonesian narratives
 }
 
@@ -123,7 +137,7 @@ store "toko-budi" {
   #   webhook secret or the admin password). Default: none.
   bank_ids = ["4Aqz9OmvWPV"]        # the Moota bank accounts that pay this store
   match {
-    window = "168h"                 # orders placed up to 7 days before the transfer's bank date can be paid
+    window = "7d"                   # orders placed up to 7 days before the transfer's bank date can be paid
     slack  = "1h"                   # and up to 1h after the end of that day (bank dates are often date-only);
                                     # an order placed after the money arrived is never paid by it
   }
@@ -145,7 +159,7 @@ store "toko-budi" {
 #   plugin   = "shopify"
 #   bank_ids = ["8Xyz1AbcDEF"]
 #   match {
-#     window = "168h"
+#     window = "7d"
 #   }
 #   settings = {
 #     shop          = "toko-sari.myshopify.com"

@@ -12,11 +12,12 @@ var (
 			{Type: "admin"}, {Type: "redis"}, {Type: "worker"},
 			{Type: "webhook", LabelNames: []string{"name"}},
 			{Type: "store", LabelNames: []string{"name"}},
-			{Type: "moota"}, {Type: "review"}, {Type: "reversal"},
+			{Type: "moota"}, {Type: "review"}, {Type: "reversal"}, {Type: "tls"},
 		},
 	}
 	adminSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "listen"}, {Name: "username"}, {Name: "password"}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "tls"}},
 	}
 	redisSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
@@ -62,8 +63,9 @@ func (d *decoder) config(body hcl.Body, filename string) *Config {
 	d.integer(content.Attributes, "max_body_bytes_in_flight", c.src.root, &c.MaxBodyBytesInFlight)
 
 	blocks := content.Blocks.ByType()
+	c.TLS, c.src.tls = d.tls(blocks["tls"], "tls")
 	if b := d.single(blocks["admin"]); b != nil {
-		c.src.admin = d.admin(b, &c.Admin)
+		c.src.admin, c.src.adminTLS = d.admin(b, &c.Admin)
 	}
 	c.src.redis, c.src.sentinel = d.redis(d.single(blocks["redis"]), &c.Redis)
 	if b := d.single(blocks["worker"]); b != nil {
@@ -85,13 +87,15 @@ func (d *decoder) config(body hcl.Body, filename string) *Config {
 	return c
 }
 
-func (d *decoder) admin(b *hcl.Block, a *Admin) place {
-	p := newPlace("", "admin", b.DefRange)
-	attrs := d.content(b.Body, adminSchema).Attributes
+func (d *decoder) admin(b *hcl.Block, a *Admin) (p, tlsAt place) {
+	p = newPlace("", "admin", b.DefRange)
+	content := d.content(b.Body, adminSchema)
+	attrs := content.Attributes
 	d.str(attrs, "listen", p, &a.Listen)
 	d.str(attrs, "username", p, &a.Username)
 	d.str(attrs, "password", p, &a.Password)
-	return p
+	a.TLS, tlsAt = d.tls(content.Blocks.ByType()["tls"], "admin: tls")
+	return p, tlsAt
 }
 
 // redis decodes the redis block (b may be nil: no block at all). Addr

@@ -41,6 +41,9 @@ type Config struct {
 	// gets at most a quarter of it. Default 64 MiB; it must be at least
 	// every webhook's max_body_bytes.
 	MaxBodyBytesInFlight int64
+	// TLS, when set (a top-level `tls` block), makes the public listener
+	// serve HTTPS. Nil: plain HTTP, for a TLS-terminating proxy in front.
+	TLS *TLS
 	// Admin is the operators' listener (asynqmon, /metrics, /readyz, admin API).
 	Admin Admin
 	// Redis is where the queue and the audit trail live.
@@ -68,6 +71,9 @@ type Admin struct {
 	// Username and Password protect every admin route with basic auth. Both
 	// are required unless Listen is a loopback address.
 	Username, Password string
+	// TLS, when set (a `tls` block inside `admin`), makes the admin
+	// listener serve HTTPS. Nil: plain HTTP.
+	TLS *TLS
 }
 
 // Redis is the `redis` block. Exactly one of Addr, URL and Sentinel is set;
@@ -151,7 +157,7 @@ type Store struct {
 	// store may use it.
 	BankIDs []string
 	// Window is how far back an order may have been placed to be matched
-	// (`match { window = "168h" }`). Default 168h.
+	// (`match { window = "7d" }`). Default 7d (168h).
 	Window time.Duration
 	// Slack is how long after the end of a mutation's bank date (Asia/Jakarta)
 	// an order may have been placed and still be paid by it: an order placed

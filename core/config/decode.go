@@ -126,15 +126,16 @@ func (d *decoder) boolean(attrs hcl.Attributes, name string, p place, dst *bool)
 	}
 }
 
-// duration decodes a Go duration string such as "168h" or "30s".
+// duration decodes a duration string such as "7d", "1h30m" or "30s" (see
+// ParseDuration).
 func (d *decoder) duration(attrs hcl.Attributes, name string, p place, dst *time.Duration) {
 	v, ok := d.value(attrs, name, cty.String, p)
 	if !ok {
 		return
 	}
-	t, err := time.ParseDuration(v.AsString())
+	t, err := ParseDuration(v.AsString())
 	if err != nil {
-		d.errorf(attrs[name].Expr.Range(), "%s: %s is not a duration (write it like \"30s\", \"15m\" or \"168h\")", p.name(name), quote(v.AsString()))
+		d.errorf(attrs[name].Expr.Range(), "%s: %v", p.name(name), err)
 		return
 	}
 	*dst = t

@@ -33,9 +33,9 @@ func TestParseErrors(t *testing.T) {
 			`testdata/errors/types.hcl:6: worker: concurrency: a number is required`,
 			`testdata/errors/types.hcl:9: webhook "moota": secrets: a list of strings like ["a", "b"] is required`,
 			`testdata/errors/types.hcl:10: webhook "moota": max_body_bytes: the number is out of range`,
-			`testdata/errors/types.hcl:15: store "shop": timeout: "1 minute" is not a duration (write it like "30s", "15m" or "168h")`,
+			`testdata/errors/types.hcl:15: store "shop": timeout: "1 minute" is not a duration (write it like "30s", "15m", "2h" or "7d")`,
 			`testdata/errors/types.hcl:16: store "shop": settings: an object is required, like settings = { base_url = "https://..." }`,
-			`testdata/errors/types.hcl:18: store "shop": match: window: "7d" is not a duration (write it like "30s", "15m" or "168h")`,
+			`testdata/errors/types.hcl:18: store "shop": match: window: "a week" is not a duration (write it like "30s", "15m", "2h" or "7d")`,
 		}},
 		{"duplicate_blocks.hcl", []string{
 			`testdata/errors/duplicate_blocks.hcl:4: duplicate admin block (the first is at line 1); write it once`,

@@ -113,9 +113,9 @@ func (d *decoder) lifecycle(blocks map[string]hcl.Blocks, c *Config) {
 			d.strs(attrs, "recheck", p, &recheck)
 			c.Review.Recheck = nil
 			for _, s := range recheck {
-				t, err := time.ParseDuration(s)
+				t, err := ParseDuration(s)
 				if err != nil {
-					d.errorf(attrs["recheck"].Expr.Range(), "review: recheck: %s is not a duration (write it like \"5m\" or \"2h\")", quote(s))
+					d.errorf(attrs["recheck"].Expr.Range(), "review: recheck: %v", err)
 					continue
 				}
 				c.Review.Recheck = append(c.Review.Recheck, t)
@@ -150,7 +150,7 @@ func validateLifecycle(v *problems, c *Config, src source) {
 			v.add(src.moota.at("reconcile_every"), "moota: reconcile_every must be at least 1m (Moota charges points for API use; poll modestly)")
 		}
 		if m.Lookback <= 0 || m.Lookback > MaxLookback {
-			v.add(src.moota.at("lookback"), "moota: lookback must be positive and at most %s: Lunas recognises a mutation it already has for 14 days, and an older one could pay a second order", MaxLookback)
+			v.add(src.moota.at("lookback"), "moota: lookback must be positive and at most %s: Lunas recognises a mutation it already has for 14 days, and an older one could pay a second order", FormatDuration(MaxLookback))
 		}
 	}
 	for i, d := range c.Review.Recheck {

@@ -69,7 +69,7 @@ func TestLifecycleErrors(t *testing.T) {
 		"token missing":          {`moota {}`, "lunas.hcl:7: moota: api_token is required"},
 		"bad base url":           {"moota {\n api_token = \"t\"\n base_url = \"ftp://x\"\n}", "moota: base_url must be an http(s) URL"},
 		"reconcile too often":    {"moota {\n api_token = \"t\"\n reconcile_every = \"10s\"\n}", "at least 1m"},
-		"lookback too long":      {"moota {\n api_token = \"t\"\n lookback = \"400h\"\n}", "at most 288h"},
+		"lookback too long":      {"moota {\n api_token = \"t\"\n lookback = \"400h\"\n}", "at most 12d"},
 		"verify not a bool":      {"moota {\n api_token = \"t\"\n verify_payments = \"yes\"\n}", "verify_payments"},
 		"verify over http":       {"moota {\n api_token = \"t\"\n base_url = \"http://moota.example/api/v2\"\n verify_payments = true\n}", "verify_payments needs base_url over https"},
 		"recheck order":          {`review { recheck = ["30m", "5m"] }`, "increasing order"},

@@ -8,6 +8,7 @@ import "github.com/hashicorp/hcl/v2"
 type source struct {
 	root, admin, redis, sentinel, worker place
 	moota, review, reversal              place
+	tls, adminTLS                        place
 	webhooks, stores                     []place
 }
 

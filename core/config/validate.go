@@ -23,6 +23,8 @@ func (c *Config) Validate() error {
 	v := &problems{}
 	v.hostPort(src.root.at("listen"), "listen", c.Listen)
 	validateAdmin(v, c.Admin, src.admin)
+	validateTLS(v, c.TLS, src.tls, "tls")
+	validateTLS(v, c.Admin.TLS, src.adminTLS, "admin: tls")
 	validateRedis(v, c.Redis, src.redis, src.sentinel)
 	if c.Worker.Concurrency < 1 {
 		v.add(src.worker.at("concurrency"), "worker: concurrency must be at least 1")

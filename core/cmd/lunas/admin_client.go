@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -22,21 +23,41 @@ type adminClient struct {
 	http                *http.Client
 }
 
+// adminAbout is the help text on how operator commands reach the admin API.
+const adminAbout = `
+
+It calls the admin API of a running lunas (--admin); with a login, the
+password is read from $LUNAS_ADMIN_PASSWORD so it stays out of shell
+history. An https URL is checked against the system's certificate
+authorities; SSL_CERT_FILE=ca.pem adds a private one.`
+
+// defaultAdminURL is the admin listener of a default configuration.
+const defaultAdminURL = "http://127.0.0.1:9090"
+
+// adminFlags defines --admin and --user; an unset flag falls back to its
+// environment variable when the request is made.
 func adminFlags(fs *flag.FlagSet) *adminClient {
 	c := &adminClient{http: &http.Client{Timeout: 90 * time.Second}}
-	def := os.Getenv("LUNAS_ADMIN_URL")
-	if def == "" {
-		def = "http://127.0.0.1:9090"
-	}
-	fs.StringVar(&c.url, "admin", def, "admin listener URL (default $LUNAS_ADMIN_URL or http://127.0.0.1:9090)")
-	fs.StringVar(&c.user, "user", os.Getenv("LUNAS_ADMIN_USER"), "admin username (default $LUNAS_ADMIN_USER); the password is read from $LUNAS_ADMIN_PASSWORD")
-	c.password = os.Getenv("LUNAS_ADMIN_PASSWORD")
+	fs.StringVar(&c.url, "admin", "", "admin listener `URL` (default $LUNAS_ADMIN_URL, else "+defaultAdminURL+")")
+	fs.StringVar(&c.user, "user", "", "admin `username` (default $LUNAS_ADMIN_USER)")
 	return c
+}
+
+// settle fills what the flags left unset from the environment.
+func (c *adminClient) settle() {
+	if c.url == "" {
+		c.url = cmp.Or(os.Getenv("LUNAS_ADMIN_URL"), defaultAdminURL)
+	}
+	if c.user == "" {
+		c.user = os.Getenv("LUNAS_ADMIN_USER")
+	}
+	c.password = os.Getenv("LUNAS_ADMIN_PASSWORD")
 }
 
 // do sends a request and decodes a JSON answer into out. Errors carry the
 // server's own message.
 func (c *adminClient) do(ctx context.Context, method, path string, body, out any) error {
+	c.settle()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)

@@ -58,6 +58,7 @@ type App struct {
 	plugins   map[string]*pluginhost.Plugin
 	server    *asynq.Server
 	servers   []*http.Server
+	certs     []*certificate // the listeners' TLS certificates, reloaded on SIGHUP
 	admin     *ops.Handler
 	registry  *prometheus.Registry
 	wg        sync.WaitGroup
@@ -147,10 +148,10 @@ func (a *App) Open(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if a.PublicAddr, err = a.listen(a.Config.Listen, public); err != nil {
+	if a.PublicAddr, err = a.listen(a.Config.Listen, public, a.Config.TLS); err != nil {
 		return err
 	}
-	if a.AdminAddr, err = a.listen(a.Config.Admin.Listen, a.admin); err != nil {
+	if a.AdminAddr, err = a.listen(a.Config.Admin.Listen, a.admin, a.Config.Admin.TLS); err != nil {
 		return err
 	}
 	a.Logger.Info("lunas is running", "role", a.Role, "public", a.PublicAddr, "admin", a.AdminAddr, "stores", len(a.Config.Stores))
@@ -271,18 +272,32 @@ func compilePatterns(ps []string) ([]*regexp.Regexp, error) {
 	return out, nil
 }
 
-// listen binds addr and serves h in the background.
-func (a *App) listen(addr string, h http.Handler) (string, error) {
+// listen binds addr and serves h in the background, over HTTPS when t
+// names a certificate (see ReloadCertificates).
+func (a *App) listen(addr string, h http.Handler, t *config.TLS) (string, error) {
+	var cert *certificate
+	if t != nil {
+		var err error
+		if cert, err = loadCertificate(t); err != nil {
+			return "", err
+		}
+	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
 	}
 	srv := newHTTPServer(h)
+	serve := func() error { return srv.Serve(l) }
+	if cert != nil {
+		srv.TLSConfig = cert.tlsConfig()
+		a.certs = append(a.certs, cert)
+		serve = func() error { return srv.ServeTLS(l, "", "") }
+	}
 	a.servers = append(a.servers, srv)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
-		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.errs <- err
 		}
 	}()

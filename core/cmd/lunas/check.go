@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -15,14 +16,24 @@ import (
 	"github.com/lunas-dev/lunas/sdk"
 )
 
+func checkCommand() *command {
+	var path string
+	return &command{
+		name: "check", summary: "validate the configuration, start each plugin and call its Health",
+		about: `
+Reports everything lunas serve would refuse to start with (each problem with
+its file and line), then starts every store's plugin and prints its health.
+It fails if the configuration is invalid or a store is not healthy.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&path, "config", "lunas.hcl", "configuration `file`")
+		},
+		run: func(ctx context.Context, inv *invocation) error { return runCheck(ctx, &path, inv.stdout) },
+	}
+}
+
 // runCheck validates the config, starts every store's plugin, calls Health
 // and prints a table. It exits non-zero if anything is wrong.
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", stderr)
-	path := fs.String("config", "lunas.hcl", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+func runCheck(ctx context.Context, path *string, stdout io.Writer) error {
 	cfg, err := config.Load(*path)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -16,20 +17,40 @@ import (
 	"github.com/lunas-dev/lunas/core/dev"
 )
 
-func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("dev", stderr)
-	listen := fs.String("listen", "127.0.0.1:8080", "public listener (webhooks, /dev/orders)")
-	adminListen := fs.String("admin-listen", "127.0.0.1:9090", "admin listener (asynqmon, /metrics); loopback only")
-	secret := fs.String("secret", "dev-secret", "webhook secret")
-	orders := fs.String("orders", "examples/dev/orders.json", "demo orders to seed")
-	logLevel := fs.String("log-level", "info", "trace, debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
-		return err
+// devNamespace is where the demo store keeps its orders in the embedded Redis.
+const devNamespace = "lunas:demo:demo"
+
+// devFlags are the flags of lunas dev.
+type devFlags struct {
+	listen, adminListen, secret, orders, logLevel string
+}
+
+func devCommand() *command {
+	var o devFlags
+	return &command{
+		name: "dev", summary: "run locally with an embedded Redis and a demo store",
+		about: `
+Starts the bridge with an in-memory Redis and the demo store plugin (orders
+from --orders), so a webhook can be sent and an order paid with nothing
+installed. Nothing is kept on disk. Run it from the repository (make run).`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "public listener `address` (webhooks, /dev/orders)")
+			fs.StringVar(&o.adminListen, "admin-listen", "127.0.0.1:9090", "admin listener `address` (asynqmon, /metrics); loopback only")
+			fs.StringVar(&o.secret, "secret", "dev-secret", "webhook `secret`")
+			fs.StringVar(&o.orders, "orders", "examples/dev/orders.json", "demo orders to seed (a JSON `file`)")
+			choiceFlag(fs, &o.logLevel, "log-level", "info", logLevels, "log `level`: trace, debug, info, warn or error")
+		},
+		run: func(ctx context.Context, inv *invocation) error {
+			if host, _, err := net.SplitHostPort(o.adminListen); err != nil || !isLoopback(host) {
+				return inv.usageError("--admin-listen %q: lunas dev has no login, so its admin side stays on loopback", o.adminListen)
+			}
+			return runDev(ctx, o, inv.stdout, inv.stderr)
+		},
 	}
-	if host, _, err := net.SplitHostPort(*adminListen); err != nil || !isLoopback(host) {
-		return &exitError{code: 2, err: fmt.Errorf("--admin-listen %q: lunas dev has no login, so its admin side stays on loopback", *adminListen)}
-	}
-	ordersPath, err := filepath.Abs(*orders)
+}
+
+func runDev(ctx context.Context, o devFlags, stdout, stderr io.Writer) error {
+	ordersPath, err := filepath.Abs(o.orders)
 	if err != nil {
 		return err
 	}
@@ -52,12 +73,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	ordersSocket := filepath.Join(sockDir, "orders.sock")
 	settings, _ := json.Marshal(map[string]any{"redis_addr": mr.Addr(), "orders_file": ordersPath, "orders_socket": ordersSocket})
 	cfg := &config.Config{
-		Listen:               *listen,
+		Listen:               o.listen,
 		MaxBodyBytesInFlight: config.DefaultMaxBodyBytesInFlight,
-		Admin:                config.Admin{Listen: *adminListen},
+		Admin:                config.Admin{Listen: o.adminListen},
 		Redis:                config.Redis{Addr: mr.Addr()},
 		Worker:               config.Worker{Concurrency: config.DefaultConcurrency},
-		Webhooks:             []config.Webhook{{Name: "moota", Secrets: []string{*secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
+		Webhooks:             []config.Webhook{{Name: "moota", Secrets: []string{o.secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
 		Stores: []config.Store{{Name: "demo", Plugin: "demo", BankIDs: []string{config.AnyBank},
 			Window: config.DefaultWindow, Timeout: config.DefaultTimeout, Settings: settings}},
 		Review:   config.Review{Recheck: config.DefaultRecheck},
@@ -68,7 +89,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	app := &App{
 		Config: cfg, Role: RoleAll,
-		Logger: hclog.New(&hclog.LoggerOptions{Name: "lunas", Level: hclog.LevelFromString(*logLevel), Output: stderr}),
+		Logger: hclog.New(&hclog.LoggerOptions{Name: "lunas", Level: hclog.LevelFromString(o.logLevel), Output: stderr}),
 		PublicMux: func(mux *http.ServeMux) {
 			mux.Handle("GET /dev/orders", dev.OrdersHandler(ordersSocket))
 		},
@@ -92,7 +113,7 @@ Send a test payment (pays order 1001, Rp 150.123):
   %s send --url %s --secret %s examples/payloads/bca_150123_inv1042.json
 
 Press Ctrl+C to stop.
-`, *secret, webhookURL, app.PublicAddr, app.AdminAddr, app.AdminAddr, selfName(), webhookURL, shellQuote(*secret))
+`, o.secret, webhookURL, app.PublicAddr, app.AdminAddr, app.AdminAddr, selfName(), webhookURL, shellQuote(o.secret))
 	return app.Wait(ctx)
 }
 

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,52 +11,54 @@ import (
 	"github.com/lunas-dev/lunas/core/plugininit"
 )
 
-// runPlugin handles `lunas plugin init NAME`.
-func runPlugin(args []string, stdout, stderr io.Writer) error {
-	const usage = "usage: lunas plugin init NAME [--dir DIR] [--sdk PATH]"
-	if len(args) == 0 || args[0] != "init" {
-		return &exitError{code: 2, err: errors.New(usage)}
+// pluginCommand is `lunas plugin`; its one command writes a skeleton.
+func pluginCommand() *command {
+	return &command{
+		name: "plugin", summary: "write store plugins",
+		subs: []*command{pluginInitCommand()},
 	}
-	fs := newFlags("plugin init", stderr)
-	dir := fs.String("dir", "", "where to write the plugin (default ./lunas-plugin-NAME)")
-	sdkFlag := fs.String("sdk", "", "the sdk folder of the Lunas source the plugin builds against (default: found next to this binary, or where it was built from)")
-	rest := args[1:]
-	var name string
-	if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
-		name, rest = rest[0], rest[1:]
+}
+
+func pluginInitCommand() *command {
+	var dir, sdkFlag string
+	return &command{
+		name: "init", args: "NAME", minArgs: 1, maxArgs: 1,
+		summary: "write a new store plugin skeleton (a Go module) to build outside this repository",
+		about: `
+NAME is the plugin's name (lowercase letters, digits and '-'); the plugin
+builds to lunas-plugin-NAME. The skeleton holds a Store with every method,
+a test running the SDK's conformance suite, and a README.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&dir, "dir", "", "`directory` to write the plugin to (default ./lunas-plugin-NAME)")
+			fs.StringVar(&sdkFlag, "sdk", "", "the sdk `folder` of the Lunas source the plugin builds against (default: found next to this binary, or where it was built from)")
+		},
+		run: func(_ context.Context, inv *invocation) error {
+			name := inv.args[0]
+			if dir == "" {
+				dir = "lunas-plugin-" + name
+			}
+			var sdkDir string
+			var err error
+			if sdkFlag != "" {
+				sdkDir, err = filepath.Abs(sdkFlag)
+				if err == nil {
+					err = plugininit.CheckSDK(sdkDir)
+				}
+			} else {
+				sdkDir, err = plugininit.FindSDK(sdkCandidates()...)
+			}
+			if err != nil {
+				return fmt.Errorf("plugin init: %w; pass --sdk PATH, the sdk folder of the Lunas source this binary was built from", err)
+			}
+			if err := plugininit.Write(dir, name, sdkDir); err != nil {
+				return err
+			}
+			abs, _ := filepath.Abs(dir)
+			fmt.Fprintf(inv.stdout, "Wrote plugin %q to %s (its go.mod takes the Lunas SDK from %s).\nNext:\n  cd %s\n  go mod tidy\n  go test ./...\n  go build -o lunas-plugin-%s .\n",
+				name, abs, sdkDir, shellQuote(dir), name)
+			return nil
+		},
 	}
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if name == "" && fs.NArg() == 1 {
-		name = fs.Arg(0)
-	}
-	if name == "" {
-		return &exitError{code: 2, err: errors.New(usage)}
-	}
-	if *dir == "" {
-		*dir = "lunas-plugin-" + name
-	}
-	var sdkDir string
-	var err error
-	if *sdkFlag != "" {
-		sdkDir, err = filepath.Abs(*sdkFlag)
-		if err == nil {
-			err = plugininit.CheckSDK(sdkDir)
-		}
-	} else {
-		sdkDir, err = plugininit.FindSDK(sdkCandidates()...)
-	}
-	if err != nil {
-		return fmt.Errorf("plugin init: %w; pass --sdk PATH, the sdk folder of the Lunas source this binary was built from", err)
-	}
-	if err := plugininit.Write(*dir, name, sdkDir); err != nil {
-		return err
-	}
-	abs, _ := filepath.Abs(*dir)
-	fmt.Fprintf(stdout, "Wrote plugin %q to %s (its go.mod takes the Lunas SDK from %s).\nNext:\n  cd %s\n  go mod tidy\n  go test ./...\n  go build -o lunas-plugin-%s .\n",
-		name, abs, sdkDir, shellQuote(*dir), name)
-	return nil
 }
 
 // sdkCandidates lists where the SDK of this binary may be: beside it as

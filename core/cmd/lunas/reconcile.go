@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -19,43 +19,58 @@ import (
 	"github.com/lunas-dev/lunas/core/queue"
 )
 
-// runReconcile is `lunas reconcile`: list the recent credits of each bank
-// account in Moota's API and queue those no webhook delivered. It is safe
-// to run at any time and as often as wanted: a mutation Lunas already has
-// is a duplicate, never a second payment.
-func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("reconcile", stderr)
-	path := fs.String("config", "lunas.hcl", "configuration file")
-	since := fs.Duration("since", 0, "how far back to look, e.g. 48h (default moota.lookback; at most "+queue.MaxLookback.String()+")")
-	logLevel := fs.String("log-level", "warn", "trace, debug, info, warn or error")
-	var banks []string
-	fs.Func("bank", "a Moota bank id to reconcile (repeatable; default moota.bank_ids, else the stores' bank_ids)", func(s string) error {
-		if s = strings.TrimSpace(s); s == "" || s == "*" {
-			return errors.New("a bank id is required")
-		}
-		banks = append(banks, s)
-		return nil
-	})
-	if err := fs.Parse(args); err != nil {
-		return err
+// reconcileCommand is `lunas reconcile`: list the recent credits of each
+// bank account in Moota's API and queue those no webhook delivered. It is
+// safe to run at any time and as often as wanted: a mutation Lunas already
+// has is a duplicate, never a second payment.
+func reconcileCommand() *command {
+	var o reconcileFlags
+	return &command{
+		name: "reconcile", summary: "queue the mutations Moota's API has and no webhook delivered",
+		about: `
+Lists the credits of each bank account in Moota's API (the moota block of
+the configuration) and queues the ones Lunas has not received. Safe to run
+at any time: a mutation Lunas already has is a duplicate, never a second
+payment.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&o.path, "config", "lunas.hcl", "configuration `file`")
+			durationFlag(fs, &o.since, "since", 0, "how far back to look, e.g. 2d or 36h (default moota.lookback; at most "+config.FormatDuration(queue.MaxLookback)+")")
+			choiceFlag(fs, &o.logLevel, "log-level", "warn", logLevels, "log `level`: trace, debug, info, warn or error")
+			fs.Func("bank", "a Moota bank `id` to reconcile (repeatable; default moota.bank_ids, else the stores' bank_ids)", func(s string) error {
+				if s = strings.TrimSpace(s); s == "" || s == "*" {
+					return errors.New("a bank id is required")
+				}
+				o.banks = append(o.banks, s)
+				return nil
+			})
+		},
+		run: func(ctx context.Context, inv *invocation) error { return runReconcile(ctx, inv, o) },
 	}
-	if fs.NArg() > 0 {
-		return &exitError{code: 2, err: fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	}
-	cfg, err := config.Load(*path)
+}
+
+// reconcileFlags are the flags of lunas reconcile.
+type reconcileFlags struct {
+	path, logLevel string
+	since          time.Duration
+	banks          []string
+}
+
+func runReconcile(ctx context.Context, inv *invocation, o reconcileFlags) error {
+	banks, stdout := o.banks, inv.stdout
+	cfg, err := config.Load(o.path)
 	if err != nil {
 		return err
 	}
 	if cfg.Moota == nil {
-		return errors.New(*path + " has no moota block: reconciliation reads Moota's API; add\n" +
+		return errors.New(o.path + " has no moota block: reconciliation reads Moota's API; add\n" +
 			"  moota {\n    api_token = env(\"MOOTA_TOKEN\")\n  }")
 	}
-	lookback := *since
+	lookback := o.since
 	if lookback == 0 {
 		lookback = cfg.Moota.Lookback
 	}
 	if lookback <= 0 || lookback > queue.MaxLookback {
-		return &exitError{code: 2, err: fmt.Errorf("--since must be positive and at most %s (the window in which Lunas recognises a mutation it already has)", queue.MaxLookback)}
+		return inv.usageError("--since must be positive and at most %s (the window in which Lunas recognises a mutation it already has)", config.FormatDuration(queue.MaxLookback))
 	}
 	if len(banks) == 0 {
 		banks = reconcileBanks(cfg)
@@ -88,7 +103,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		API:     moota.New(moota.Config{BaseURL: cfg.Moota.BaseURL, Token: cfg.Moota.APIToken}),
 		Queue:   producer,
 		BankIDs: banks,
-		Logger:  hclog.New(&hclog.LoggerOptions{Name: "lunas", Level: hclog.LevelFromString(*logLevel), Output: os.Stderr}),
+		Logger:  hclog.New(&hclog.LoggerOptions{Name: "lunas", Level: hclog.LevelFromString(o.logLevel), Output: os.Stderr}),
 	}
 	from := time.Now().Add(-lookback)
 	which := "every bank account in Moota"

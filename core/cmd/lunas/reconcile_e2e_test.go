@@ -164,7 +164,7 @@ store "shop" {
 				t.Fatal(err)
 			}
 			var out, errOut bytes.Buffer
-			err := runReconcile(context.Background(), append([]string{"--config", cfg}, tc.args...), &out, &errOut)
+			err := run(context.Background(), append([]string{"reconcile", "--config", cfg}, tc.args...), &out, &errOut)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v, want %q", err, tc.want)
 			}

@@ -3,124 +3,144 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
 	"text/tabwriter"
-	"time"
 	"unicode/utf8"
 
 	"github.com/lunas-dev/lunas/core"
 )
 
-const reviewUsage = `usage:
-  lunas review list    [--status open|resolved|dismissed] [--reason R] [--store S] [--limit N] [--json]
-  lunas review show    ID
-  lunas review resolve ID --order NUMBER
-  lunas review dismiss ID --reason TEXT
-(common flags: --admin URL --user NAME; password from $LUNAS_ADMIN_PASSWORD)`
-
-// runReview is `lunas review`: the review inbox from the command line.
-func runReview(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return &exitError{code: 2, err: errors.New(reviewUsage)}
-	}
-	sub, rest := args[0], args[1:]
-	fs := newFlags("review "+sub, stderr)
-	c := adminFlags(fs)
-	var (
-		status, reason, store, order, why string
-		limit                             int
-		asJSON                            bool
-	)
-	switch sub {
-	case "list":
-		fs.StringVar(&status, "status", "open", "open, resolved, dismissed, or all")
-		fs.StringVar(&reason, "reason", "", "ambiguous, unmatched, refused, unrouted, failed or reversed")
-		fs.StringVar(&store, "store", "", "only this store")
-		fs.IntVar(&limit, "limit", 100, "at most this many")
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	case "show":
-	case "resolve":
-		fs.StringVar(&order, "order", "", "the order number the payment is for (required)")
-	case "dismiss":
-		fs.StringVar(&why, "reason", "", "why nothing is to be paid (required)")
-	default:
-		return &exitError{code: 2, err: errors.New(reviewUsage)}
-	}
-	id, rest := leadingArg(rest)
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-	}
-	if sub != "list" && id == "" {
-		return &exitError{code: 2, err: errors.New(reviewUsage)}
-	}
-	path := "/api/review/" + url.PathEscape(id)
-	switch sub {
-	case "list":
-		q := url.Values{"limit": {fmt.Sprint(limit)}}
-		if status != "all" {
-			q.Set("status", status)
-		}
-		if reason != "" {
-			q.Set("reason", reason)
-		}
-		if store != "" {
-			q.Set("store", store)
-		}
-		var out struct {
-			Items []core.ReviewItem `json:"items"`
-		}
-		if err := c.do(ctx, "GET", "/api/review?"+q.Encode(), nil, &out); err != nil {
-			return err
-		}
-		if asJSON {
-			return printJSON(stdout, out.Items)
-		}
-		printReviewTable(stdout, out.Items)
-		return nil
-	case "show":
-		var item core.ReviewItem
-		if err := c.do(ctx, "GET", path, nil, &item); err != nil {
-			return err
-		}
-		printReviewItem(stdout, item)
-		return nil
-	case "resolve":
-		if order == "" {
-			return &exitError{code: 2, err: errors.New("--order NUMBER is required")}
-		}
-		var item core.ReviewItem
-		if err := c.do(ctx, "POST", path+"/resolve", map[string]string{"order": order}, &item); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "resolved %s: order %s paid\n", termSafe(item.ID), termSafe(item.ResolvedOrder))
-		return nil
-	default: // dismiss
-		if strings.TrimSpace(why) == "" {
-			return &exitError{code: 2, err: errors.New("--reason TEXT is required")}
-		}
-		var item core.ReviewItem
-		if err := c.do(ctx, "POST", path+"/dismiss", map[string]string{"reason": why}, &item); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "dismissed %s\n", termSafe(item.ID))
-		return nil
+// reviewCommand is `lunas review`: the review inbox from the command line.
+func reviewCommand() *command {
+	return &command{
+		name: "review", summary: "the review inbox: payments a person must decide",
+		about: `
+Ambiguous, unmatched, refused and reversed payments wait here until an
+operator pays the right order (resolve) or decides nothing is to be paid
+(dismiss). The same inbox is in the admin console.` + adminAbout,
+		subs: []*command{reviewListCommand(), reviewShowCommand(), reviewResolveCommand(), reviewDismissCommand()},
 	}
 }
 
-// leadingArg takes a positional argument written before the flags.
-func leadingArg(args []string) (string, []string) {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		return args[0], args[1:]
+func reviewListCommand() *command {
+	var c *adminClient
+	var status, reason, store string
+	var limit int
+	var asJSON bool
+	return &command{
+		name: "list", summary: "list review items, newest first",
+		flags: func(fs *flag.FlagSet) {
+			c = adminFlags(fs)
+			choiceFlag(fs, &status, "status", "open", []string{"open", "resolved", "dismissed", "all"}, "`status`: open, resolved, dismissed or all")
+			choiceFlag(fs, &reason, "reason", "", []string{"ambiguous", "unmatched", "refused", "unrouted", "failed", "reversed"}, "only this `reason`: ambiguous, unmatched, refused, unrouted, failed or reversed")
+			fs.StringVar(&store, "store", "", "only this `store`")
+			fs.IntVar(&limit, "limit", 100, "list at most `N` items")
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, inv *invocation) error {
+			q := url.Values{"limit": {fmt.Sprint(limit)}}
+			if status != "all" {
+				q.Set("status", status)
+			}
+			if reason != "" {
+				q.Set("reason", reason)
+			}
+			if store != "" {
+				q.Set("store", store)
+			}
+			var out struct {
+				Items []core.ReviewItem `json:"items"`
+			}
+			if err := c.do(ctx, "GET", "/api/review?"+q.Encode(), nil, &out); err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(inv.stdout, out.Items)
+			}
+			printReviewTable(inv.stdout, out.Items)
+			return nil
+		},
 	}
-	return "", args
 }
+
+func reviewShowCommand() *command {
+	var c *adminClient
+	return &command{
+		name: "show", args: "ID", minArgs: 1, maxArgs: 1,
+		summary: "show one review item: the mutation, the candidate orders, the history",
+		flags:   func(fs *flag.FlagSet) { c = adminFlags(fs) },
+		run: func(ctx context.Context, inv *invocation) error {
+			var item core.ReviewItem
+			if err := c.do(ctx, "GET", reviewPath(inv), nil, &item); err != nil {
+				return err
+			}
+			printReviewItem(inv.stdout, item)
+			return nil
+		},
+	}
+}
+
+func reviewResolveCommand() *command {
+	var c *adminClient
+	var order string
+	return &command{
+		name: "resolve", args: "ID", minArgs: 1, maxArgs: 1,
+		summary: "pay the order a review item's payment is for",
+		flags: func(fs *flag.FlagSet) {
+			c = adminFlags(fs)
+			fs.StringVar(&order, "order", "", "the order `number` the payment is for (required)")
+		},
+		run: func(ctx context.Context, inv *invocation) error {
+			if order == "" {
+				return inv.usageError("--order NUMBER is required")
+			}
+			var item core.ReviewItem
+			if err := c.do(ctx, "POST", reviewPath(inv)+"/resolve", map[string]string{"order": order}, &item); err != nil {
+				return err
+			}
+			fmt.Fprintf(inv.stdout, "resolved %s: order %s paid\n", termSafe(item.ID), termSafe(item.ResolvedOrder))
+			return nil
+		},
+	}
+}
+
+func reviewDismissCommand() *command {
+	var c *adminClient
+	var why string
+	return &command{
+		name: "dismiss", args: "ID", minArgs: 1, maxArgs: 1,
+		summary: "close a review item without paying anything",
+		flags: func(fs *flag.FlagSet) {
+			c = adminFlags(fs)
+			fs.StringVar(&why, "reason", "", "why nothing is to be paid (required)")
+		},
+		run: func(ctx context.Context, inv *invocation) error {
+			if strings.TrimSpace(why) == "" {
+				return inv.usageError("--reason TEXT is required")
+			}
+			var item core.ReviewItem
+			if err := c.do(ctx, "POST", reviewPath(inv)+"/dismiss", map[string]string{"reason": why}, &item); err != nil {
+				return err
+			}
+			fmt.Fprintf(inv.stdout, "dismissed %s\n", termSafe(item.ID))
+			return nil
+		},
+	}
+}
+
+// reviewPath is the admin API path of the item the ID argument names.
+func reviewPath(inv *invocation) string { return "/api/review/" + url.PathEscape(inv.args[0]) }
+
+// timeLayout is how review times are printed: in Asia/Jakarta, the zone
+// Moota's dates are in, named so that nobody reads them as local time.
+const (
+	timeLayout    = "2006-01-02 15:04 MST"
+	secondsLayout = "2006-01-02 15:04:05 MST"
+)
 
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
@@ -133,7 +153,7 @@ func printReviewTable(w io.Writer, items []core.ReviewItem) {
 	fmt.Fprintln(tw, "ID\tSTATUS\tREASON\tSTORE\tAMOUNT\tCREATED\tDETAIL")
 	for _, it := range items {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", termSafe(it.ID), termSafe(string(it.Status)), termSafe(string(it.Reason)), termSafe(it.Store), it.Amount,
-			it.CreatedAt.In(core.Jakarta).Format("2006-01-02 15:04"), truncateText(termSafe(it.Detail), 60))
+			it.CreatedAt.In(core.Jakarta).Format(timeLayout), truncateText(termSafe(it.Detail), 60))
 	}
 	tw.Flush()
 	if len(items) == 0 {
@@ -148,7 +168,7 @@ func printReviewItem(w io.Writer, it core.ReviewItem) {
 	t := termSafe
 	fmt.Fprintf(w, "ID           %s\nStatus       %s\nReason       %s\nDetail       %s\nStore        %s\n", t(it.ID), t(string(it.Status)), t(string(it.Reason)), t(it.Detail), t(it.Store))
 	fmt.Fprintf(w, "Mutation     %s (%s) Rp %s on bank %s, %s\nDescription  %s\n", t(it.MutationID), t(it.Type), it.Amount, t(it.BankID),
-		it.Date.In(core.Jakarta).Format("2006-01-02 15:04"), t(it.Description))
+		it.Date.In(core.Jakarta).Format(timeLayout), t(it.Description))
 	if it.ResolvedOrder != "" {
 		fmt.Fprintf(w, "Paid order   %s\n", t(it.ResolvedOrder))
 	}
@@ -161,7 +181,7 @@ func printReviewItem(w io.Writer, it core.ReviewItem) {
 	if len(it.Actions) > 0 {
 		fmt.Fprintln(w, "History:")
 		for _, a := range it.Actions {
-			fmt.Fprintf(w, "  %s  %s  %s  %s\n", a.At.In(core.Jakarta).Format(time.DateTime), t(a.Actor), t(a.Action), t(a.Detail))
+			fmt.Fprintf(w, "  %s  %s  %s  %s\n", a.At.In(core.Jakarta).Format(secondsLayout), t(a.Actor), t(a.Action), t(a.Detail))
 		}
 	}
 	if it.Status == core.ReviewOpen {

@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,65 +13,89 @@ import (
 	"github.com/lunas-dev/lunas/core/webhook"
 )
 
-func runSign(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sign", stderr)
-	secret := fs.String("secret", os.Getenv("LUNAS_SECRET"), "webhook secret (default $LUNAS_SECRET)")
-	if err := fs.Parse(args); err != nil {
-		return err
+// payloadAbout explains the FILE argument of send and sign.
+const payloadAbout = `
+FILE is a webhook payload as Moota sends it (a JSON array of mutations);
+"-" reads it from standard input. The secret is the webhook's secret in
+Moota and in lunas.hcl; give it with --secret or $LUNAS_SECRET (which keeps
+it out of shell history).`
+
+func signCommand() *command {
+	var secret string
+	return &command{
+		name: "sign", args: "FILE", minArgs: 1, maxArgs: 1, files: true,
+		summary: "print the Signature header Moota would send with a payload",
+		about:   payloadAbout,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&secret, "secret", "", "webhook `secret` (default $LUNAS_SECRET)")
+		},
+		run: func(_ context.Context, inv *invocation) error {
+			body, secret, err := payload(inv, secret)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(inv.stdout, webhook.Sign([]byte(secret), body))
+			return nil
+		},
 	}
-	body, err := payloadArg(fs.Args(), *secret)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, webhook.Sign([]byte(*secret), body))
-	return nil
 }
 
-func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("send", stderr)
-	url := fs.String("url", "http://127.0.0.1:8080/webhooks/moota", "webhook URL")
-	secret := fs.String("secret", os.Getenv("LUNAS_SECRET"), "webhook secret (default $LUNAS_SECRET)")
-	timeout := fs.Duration("timeout", 10*time.Second, "request timeout")
-	if err := fs.Parse(args); err != nil {
-		return err
+func sendCommand() *command {
+	var url, secret string
+	var timeout time.Duration
+	return &command{
+		name: "send", args: "FILE", minArgs: 1, maxArgs: 1, files: true,
+		summary: "sign a payload as Moota does and POST it to a webhook URL",
+		about:   payloadAbout + "\n\nIt prints the answer's status and body, and fails unless it is 200 OK.",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&url, "url", "http://127.0.0.1:8080/webhooks/moota", "webhook `URL`")
+			fs.StringVar(&secret, "secret", "", "webhook `secret` (default $LUNAS_SECRET)")
+			durationFlag(fs, &timeout, "timeout", 10*time.Second, "request timeout")
+		},
+		run: func(ctx context.Context, inv *invocation) error {
+			body, secret, err := payload(inv, secret)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			// The headers Moota sends, so the receiver sees a realistic delivery.
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json")
+			req.Header.Set("User-Agent", "MootaBot/1.5 (lunas send)")
+			req.Header.Set("Signature", webhook.Sign([]byte(secret), body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			out, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+			fmt.Fprintf(inv.stdout, "%s %s\n", resp.Status, bytes.TrimSpace(out))
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("webhook answered %s", resp.Status)
+			}
+			return nil
+		},
 	}
-	body, err := payloadArg(fs.Args(), *secret)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, *url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	// The headers Moota sends, so the receiver sees a realistic delivery.
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "MootaBot/1.5 (lunas send)")
-	req.Header.Set("Signature", webhook.Sign([]byte(*secret), body))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	fmt.Fprintf(stdout, "%s %s\n", resp.Status, bytes.TrimSpace(out))
-	if resp.StatusCode != http.StatusOK {
-		return &exitError{code: 1, err: fmt.Errorf("webhook answered %s", resp.Status)}
-	}
-	return nil
 }
 
-func payloadArg(args []string, secret string) ([]byte, error) {
+// payload reads the FILE argument and settles the secret: the flag, else
+// $LUNAS_SECRET.
+func payload(inv *invocation, secret string) (body []byte, _ string, err error) {
 	if secret == "" {
-		return nil, errors.New("--secret is required (or set LUNAS_SECRET)")
+		secret = os.Getenv("LUNAS_SECRET")
 	}
-	if len(args) != 1 {
-		return nil, errors.New("give exactly one payload FILE (\"-\" reads standard input)")
+	if secret == "" {
+		return nil, "", inv.usageError("--secret is required (or set LUNAS_SECRET)")
 	}
-	if args[0] == "-" {
-		return io.ReadAll(os.Stdin)
+	if inv.args[0] == "-" {
+		body, err = io.ReadAll(os.Stdin)
+	} else {
+		body, err = os.ReadFile(inv.args[0])
 	}
-	return os.ReadFile(args[0])
+	return body, secret, err
 }

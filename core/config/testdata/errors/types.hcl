@@ -15,6 +15,6 @@ store "shop" {
   timeout  = "1 minute"
   settings = "base_url=https://shop.example"
   match {
-    window = "7d"
+    window = "a week"
   }
 }
