@@ -141,6 +141,9 @@ func (a *App) Open(ctx context.Context) (err error) {
 	// Resolving applies payments, which needs the plugins: on a receiver-only
 	// process (no worker) the inbox lists and dismisses but cannot resolve.
 	opsCfg.Review = &queue.Inbox{Store: review, Worker: a.worker}
+	for _, s := range a.Config.Stores {
+		opsCfg.Stores = append(opsCfg.Stores, s.Name)
+	}
 	a.admin, err = ops.NewHandler(opsCfg)
 	if err != nil {
 		return err
