@@ -281,6 +281,14 @@ store "demo" {
 				t.Errorf("list lacks %q:\n%s", want, text)
 			}
 		}
+		// The keyboard's first stop is the skip link, and it leads to the content.
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.textContent`))
+		if err != nil || focused != "Skip to content" {
+			t.Errorf("first Tab focuses %q (%v); want the skip link", focused, err)
+		}
 		shots.shoot(ctx, "list")
 	})
 
