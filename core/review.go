@@ -81,6 +81,9 @@ type OrderRef struct {
 	Number string     `json:"number"`
 	Amount sdk.Amount `json:"amount"`
 	Status string     `json:"status,omitempty"`
+	// CreatedAt is when the order was placed, as the store said; zero when
+	// the store did not say (records written before it was kept).
+	CreatedAt time.Time `json:"created_at,omitzero"`
 }
 
 // ReviewItem is a mutation a person must look at. Its ID is the mutation's
@@ -121,7 +124,7 @@ func NewReviewItem(m *Mutation, store string, reason ReviewReason, detail string
 		Status: ReviewOpen, Mutation: m.Raw,
 	}
 	for _, o := range cands {
-		item.Candidates = append(item.Candidates, OrderRef{ID: o.ID, Number: o.Number, Amount: o.Amount, Status: o.Status})
+		item.Candidates = append(item.Candidates, OrderRef{ID: o.ID, Number: o.Number, Amount: o.Amount, Status: o.Status, CreatedAt: o.CreatedAt})
 	}
 	return item
 }

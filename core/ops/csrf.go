@@ -82,3 +82,10 @@ func CSRFToken(r *http.Request) string {
 	}
 	return k.Token(r)
 }
+
+// validCSRFToken reports whether token is valid for r under the key of the
+// Guard r came through; without a Guard, no token is.
+func validCSRFToken(r *http.Request, token string) bool {
+	k, _ := r.Context().Value(csrfCtxKey{}).(*CSRFKey)
+	return k != nil && k.Valid(r, token)
+}

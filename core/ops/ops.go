@@ -19,6 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/lunas-dev/lunas/core"
 )
 
 // MonitoringPath is where asynqmon is served.
@@ -50,6 +52,21 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Logger receives failed logins and failed requests. Nil discards them.
 	Logger hclog.Logger
+
+	// Stores names the configured stores, for the console's store filter and
+	// the overview's queues: a queue "store:X" whose X is not listed is an
+	// orphan that no worker drains. Nil means none.
+	Stores []string
+	// StoreHealth tells the console's overview which stores' calls are
+	// failing and since when. Nil makes that section say "not available".
+	StoreHealth StoreHealth
+	// Payments counts applied payments for the overview. Nil makes that
+	// section say "not available".
+	Payments PaymentStats
+	// OrderURL, when set, gives the address of an order's page in its
+	// store's admin, which the console links a candidate order to; ""
+	// means no link. Nil means no links.
+	OrderURL func(store string, order core.OrderRef) string
 }
 
 // Handler serves the admin routes. It is safe for concurrent use.

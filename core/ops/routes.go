@@ -25,6 +25,9 @@ func routes(cfg Config, monitor http.Handler) *http.ServeMux {
 		mux.HandleFunc("POST /api/review/{id}/resolve", api.resolve)
 		mux.HandleFunc("POST /api/review/{id}/dismiss", api.dismiss)
 	}
+	if cfg.Review != nil {
+		registerConsole(mux, cfg)
+	}
 	if cfg.Replayer != nil {
 		mux.Handle("POST /api/replay", replayAPI{replayer: cfg.Replayer, log: cfg.Logger})
 	}

@@ -30,8 +30,10 @@ type LunasOptions struct {
 	Extra string
 	// Webhook is extra HCL inside the webhook "moota" block.
 	Webhook string
-	Role    string   // default "all"
-	Env     []string // added to the process environment
+	// Admin is extra HCL inside the admin block (username, password).
+	Admin string
+	Role  string   // default "all"
+	Env   []string // added to the process environment
 }
 
 // Lunas is a running `lunas serve` process.
@@ -67,6 +69,7 @@ func StartLunas(t testing.TB, o LunasOptions) *Lunas {
 	hcl := fmt.Sprintf(`listen = %q
 admin {
   listen = %q
+  %s
 }
 redis {
   addr = %q
@@ -78,7 +81,7 @@ webhook "moota" {
 }
 %s
 %s
-`, public, admin, o.Redis.Addr, o.Redis.DB, o.Secret, o.Webhook, o.Extra, o.Stores)
+`, public, admin, o.Admin, o.Redis.Addr, o.Redis.DB, o.Secret, o.Webhook, o.Extra, o.Stores)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "lunas.hcl")
 	if err := os.WriteFile(cfgPath, []byte(hcl), 0o600); err != nil {

@@ -144,6 +144,9 @@ func (a *App) Open(ctx context.Context) (err error) {
 	// Resolving applies payments, which needs the plugins: on a receiver-only
 	// process (no worker) the inbox lists and dismisses but cannot resolve.
 	opsCfg.Review = &payment.Inbox{Store: review, Payments: a.payments}
+	for _, s := range a.Config.Stores {
+		opsCfg.Stores = append(opsCfg.Stores, s.Name)
+	}
 	a.admin, err = ops.NewHandler(opsCfg)
 	if err != nil {
 		return err
