@@ -1,6 +1,6 @@
 # Lunas. `make run` starts the bridge locally; `make test` runs every test
-# against a throwaway redis-server. Nothing else needs installing but Go and
-# redis-server (.ci/run installs that too).
+# against a throwaway redis-server and PostgreSQL cluster. Nothing else needs
+# installing but Go, redis-server and PostgreSQL (.ci/run installs them too).
 
 GO       ?= go
 BIN      := $(CURDIR)/bin
@@ -22,9 +22,10 @@ run: build
 	$(BIN)/lunas dev
 
 # test starts its own redis-server on a free port (many databases, so every
-# test gets an empty one), runs the race-enabled suite, and stops it.
+# test gets an empty one) and its own PostgreSQL cluster in a temporary
+# directory, runs the race-enabled suite, and stops and deletes both.
 test: build
-	@scripts/with-redis.sh env LUNAS_TEST_BIN=$(BIN) $(GO) test -race -count=1 -timeout 12m ./...
+	@scripts/with-services.sh env LUNAS_TEST_BIN=$(BIN) $(GO) test -race -count=1 -timeout 12m ./...
 
 bench: build
 	@scripts/with-redis.sh $(GO) run ./internal/bench -bin $(BIN) $(BENCH_ARGS)
