@@ -3,20 +3,16 @@
 # installing but Go, redis-server and PostgreSQL (.ci/run installs them too).
 
 GO       ?= go
-BIN      := $(CURDIR)/bin
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -s -w -X main.Version=$(VERSION)
+BIN      ?= $(CURDIR)/bin
 PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
+# VERSION, COMMIT and DATE default to what git says (scripts/build-release.sh).
+export GO VERSION COMMIT DATE
 
-.PHONY: build run test bench lint generate clean fuzz chaos
+.PHONY: build run test bench lint generate clean fuzz chaos install
 
+# build compiles exactly as releases and the container image do.
 build:
-	@mkdir -p $(BIN)
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/lunas ./core/cmd/lunas
-	@for p in $(PLUGINS); do \
-		echo "$(GO) build -o $(BIN)/lunas-plugin-$$p ./plugins/$$p" && \
-		$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/lunas-plugin-$$p ./plugins/$$p || exit 1; \
-	done
+	@scripts/build-release.sh $(BIN)
 
 run: build
 	$(BIN)/lunas dev
@@ -57,3 +53,42 @@ generate:
 
 clean:
 	rm -rf $(BIN)
+
+# install copies what `make build` built: lunas into BINDIR, the plugins into
+# PLUGINDIR (lunas looks for them next to itself, then in ../lib/lunas), the
+# systemd unit with these paths filled in, and an example configuration and
+# environment file into SYSCONFDIR/lunas unless they exist already. DESTDIR
+# stages the whole tree for a package.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+PLUGINDIR  ?= $(PREFIX)/lib/lunas
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+ifneq ($(filter /usr /usr/local,$(PREFIX)),)
+SYSCONFDIR ?= /etc
+else
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
+
+install: build
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(PLUGINDIR)' '$(DESTDIR)$(UNITDIR)' '$(DESTDIR)$(SYSCONFDIR)/lunas'
+	install -m 0755 '$(BIN)/lunas' '$(DESTDIR)$(BINDIR)/lunas'
+	@for p in $(PLUGINS); do \
+		echo "install -m 0755 $(BIN)/lunas-plugin-$$p $(DESTDIR)$(PLUGINDIR)/" && \
+		install -m 0755 "$(BIN)/lunas-plugin-$$p" '$(DESTDIR)$(PLUGINDIR)/' || exit 1; \
+	done
+	sed -e 's|/usr/local/bin/lunas|$(BINDIR)/lunas|g' -e 's|/usr/local/lib/lunas|$(PLUGINDIR)|g' \
+		-e 's|/etc/lunas/|$(SYSCONFDIR)/lunas/|g' \
+		deploy/systemd/lunas.service > '$(DESTDIR)$(UNITDIR)/lunas.service'
+	chmod 0644 '$(DESTDIR)$(UNITDIR)/lunas.service'
+	@if [ -e '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl' ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl exists: left as it is"; \
+	else \
+		echo "install -m 0644 examples/lunas.hcl $(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl"; \
+		install -m 0644 examples/lunas.hcl '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl'; \
+	fi
+	@if [ -e '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env' ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env exists: left as it is"; \
+	else \
+		echo "install -m 0600 deploy/lunas.env.example $(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env"; \
+		install -m 0600 deploy/lunas.env.example '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env'; \
+	fi
