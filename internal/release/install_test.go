@@ -27,6 +27,13 @@ func TestMakeInstall(t *testing.T) {
 		// -o build: install what buildRelease built instead of building again.
 		cmd := exec.Command("make", "--no-print-directory", "-o", "build", "install", "PREFIX="+prefix, "BIN="+bin)
 		cmd.Dir = testutil.RepoRoot()
+		// Under `make test` the outer make's flags (and jobserver) are in the
+		// environment; this make is not its child.
+		for _, kv := range os.Environ() {
+			if k, _, _ := strings.Cut(kv, "="); k != "MAKEFLAGS" && k != "MFLAGS" && k != "MAKELEVEL" {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
 		b, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("make install: %v\n%s", err, b)
