@@ -2,9 +2,8 @@
 # as `make build` (scripts/build-release.sh, tested without Docker by
 # internal/release), on a small Alpine base, run as an unprivileged user.
 #
-#   docker build --build-arg VERSION=$(git describe --tags --always) \
-#     --build-arg COMMIT=$(git rev-parse HEAD) \
-#     --build-arg DATE=$(git log -1 --format=%cI) -t lunas .
+#   docker build --build-arg VERSION=$(git describe --tags --dirty) \
+#     --build-arg COMMIT=$(git rev-parse --short=12 HEAD) -t lunas .
 #   docker run -v $PWD/lunas.hcl:/etc/lunas/lunas.hcl:ro -e MOOTA_SECRET=... -p 8080:8080 lunas
 #
 # compose.yaml runs it with a persistent Redis.
@@ -19,7 +18,8 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG TARGETOS TARGETARCH
-ARG VERSION=dev COMMIT=unknown DATE=unknown
+# Empty: the version in core/cmd/lunas, no commit, the build's date.
+ARG VERSION COMMIT DATE
 RUN GOOS=$TARGETOS GOARCH=$TARGETARCH VERSION=$VERSION COMMIT=$COMMIT DATE=$DATE \
     scripts/build-release.sh /out
 

@@ -6,12 +6,14 @@
 #   scripts/build-release.sh OUTDIR
 #
 # VERSION, COMMIT and DATE override what is stamped into main.Version,
-# main.Commit and main.Date. By default they come from git: `git describe
-# --tags --always --dirty`, the commit hash and the commit's date (so two
-# builds of one commit are identical); "dev", "unknown" and "unknown" outside
-# a git checkout (the container build, whose context has no .git, passes them
-# as build arguments). GO names the go command (default go); GOOS, GOARCH and
-# CGO_ENABLED are honoured as usual.
+# main.Commit and main.Date. By default: the version is the latest tag
+# (`git describe --tags --dirty`, without its "v": 0.9.0-3-gabc1234 between
+# releases) or, without a tag or outside git, the `var Version = "..."` of
+# core/cmd/lunas; the commit is git's (12 digits, "-dirty" with uncommitted
+# changes; empty outside git, e.g. in the container build, whose context has
+# no .git: pass it as a build argument); the date is now in UTC, or
+# SOURCE_DATE_EPOCH for a reproducible build. GO names the go command
+# (default go); GOOS, GOARCH and CGO_ENABLED are honoured as usual.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ -z "$1" ]; then
@@ -26,17 +28,19 @@ go=${GO:-go}
 export CGO_ENABLED=${CGO_ENABLED:-0}
 
 in_git() { git rev-parse --is-inside-work-tree >/dev/null 2>&1; }
-if [ -z "${VERSION:-}" ]; then
-	VERSION=dev
-	in_git && VERSION=$(git describe --tags --always --dirty)
+VERSION=${VERSION:-} COMMIT=${COMMIT:-} DATE=${DATE:-}
+if [ -z "$VERSION" ]; then
+	in_git && VERSION=$(git describe --tags --dirty 2>/dev/null || true)
+	[ -n "$VERSION" ] || VERSION=$(sed -n 's/^var Version = "\(.*\)"/\1/p' core/cmd/lunas/*.go | head -n 1)
+	VERSION=${VERSION:-dev}
 fi
-if [ -z "${COMMIT:-}" ]; then
-	COMMIT=unknown
-	in_git && COMMIT=$(git rev-parse HEAD)
+VERSION=${VERSION#v}
+if [ -z "$COMMIT" ] && in_git; then
+	COMMIT=$(git rev-parse --short=12 HEAD)
+	git diff --quiet HEAD 2>/dev/null || COMMIT=$COMMIT-dirty
 fi
-if [ -z "${DATE:-}" ]; then
-	DATE=unknown
-	in_git && DATE=$(TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd)
+if [ -z "$DATE" ]; then
+	DATE=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)
 fi
 
 ldflags="-s -w -X main.Version=$VERSION -X main.Commit=$COMMIT -X main.Date=$DATE"
