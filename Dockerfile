@@ -14,9 +14,8 @@ ARG GO_VERSION=1.26
 # build machine's platform for whichever platform the image is for.
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
 WORKDIR /src
-COPY go.mod go.sum ./
-RUN go mod download
 COPY . .
+RUN go mod download
 ARG TARGETOS TARGETARCH
 # Empty: the version in core/cmd/lunas, no commit, the build's date.
 ARG VERSION COMMIT DATE

@@ -1,6 +1,7 @@
 package release
 
 import (
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -86,7 +87,8 @@ func TestDockerContextHasTheSources(t *testing.T) {
 	patterns := dockerignorePatterns(t)
 	root := testutil.RepoRoot()
 	cmd := exec.Command("go", "list", "-deps", "-f",
-		`{{if not .Standard}}{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{range .EmbedFiles}} {{.}}{{end}}{{end}}`,
+		`{{if not .Standard}}{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{range .EmbedFiles}} {{.}}{{end}}{{end}}`+
+			`{{if .Module}}{{"\n"}}{{.Module.GoMod}}{{end}}`,
 		"./core/cmd/lunas", "./plugins/...")
 	cmd.Dir = root
 	out, err := cmd.Output()
@@ -102,6 +104,14 @@ func TestDockerContextHasTheSources(t *testing.T) {
 		dir, err := filepath.Rel(root, fields[0])
 		if err != nil || strings.HasPrefix(dir, "..") {
 			continue // a module dependency, downloaded by the build
+		}
+		if len(fields) == 1 && filepath.Base(dir) == "go.mod" {
+			// A module in this repository: its go.mod and go.sum.
+			needed = append(needed, filepath.ToSlash(dir))
+			if _, err := os.Stat(filepath.Join(root, filepath.Dir(dir), "go.sum")); err == nil {
+				needed = append(needed, filepath.ToSlash(filepath.Join(filepath.Dir(dir), "go.sum")))
+			}
+			continue
 		}
 		for _, f := range fields[1:] {
 			needed = append(needed, filepath.ToSlash(filepath.Join(dir, f)))
