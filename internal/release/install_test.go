@@ -58,7 +58,7 @@ func TestMakeInstall(t *testing.T) {
 	for _, want := range []string{
 		"ExecStart=" + lunas + " serve --config " + prefix + "/etc/lunas/lunas.hcl",
 		"EnvironmentFile=" + prefix + "/etc/lunas/lunas.env",
-		"ExecPaths=" + lunas + " " + prefix + "/lib/lunas\n",
+		"ExecPaths=" + lunas + " " + prefix + "/lib/lunas /usr/bin/kill\n",
 	} {
 		if !strings.Contains(string(unit), want) {
 			t.Errorf("installed unit lacks %q:\n%s", want, unit)
