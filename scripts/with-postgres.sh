@@ -38,7 +38,11 @@ if [ "$(id -u)" = 0 ]; then
 	as=(runuser -u "$user" --)
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/lunas-pg.XXXXXX")
+# As root, the cluster's user must reach the directory: /tmp, not a TMPDIR
+# under root's home.
+base=${TMPDIR:-/tmp}
+[ ${#as[@]} -eq 0 ] || base=/tmp
+dir=$(mktemp -d "$base/lunas-pg.XXXXXX")
 chmod 700 "$dir"
 [ ${#as[@]} -eq 0 ] || chown "$user" "$dir"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)))
