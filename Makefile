@@ -3,7 +3,7 @@
 # installing but Go, redis-server and PostgreSQL (.ci/run installs them too).
 
 GO       ?= go
-BIN      ?= $(CURDIR)/bin
+BIN      := $(CURDIR)/bin
 PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
 # VERSION, COMMIT and DATE default to what git says (scripts/build-release.sh).
 export GO VERSION COMMIT DATE
