@@ -1,17 +1,12 @@
 # Lunas. `make run` starts the bridge locally; `make test` runs every test
-# against a throwaway redis-server. Nothing else needs installing but Go and
-# redis-server (.ci/run installs that too).
+# against a throwaway redis-server and PostgreSQL cluster. Nothing else needs
+# installing but Go, redis-server and PostgreSQL (.ci/run installs them too).
 
 GO       ?= go
 BIN      := $(CURDIR)/bin
-# The version is the latest tag (v0.9.0-3-gabc1234 between releases) and,
-# with no tag, the Version variable of core/cmd/lunas/version.go; the date
-# honours SOURCE_DATE_EPOCH for reproducible builds.
-VERSION  ?= $(shell (git describe --tags --dirty 2>/dev/null || sed -n 's/^var Version = "\(.*\)"/\1/p' core/cmd/lunas/version.go) | sed 's/^v//')
-COMMIT   ?= $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git diff --quiet HEAD 2>/dev/null && echo $$c || echo $$c-dirty; })
-DATE     ?= $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT%H:%M:%SZ)
-LDFLAGS  := -s -w -X main.Version=$(VERSION) -X main.Commit=$(COMMIT) -X main.Date=$(DATE)
 PLUGINS  := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.go))))
+# VERSION, COMMIT and DATE default to what git says (scripts/build-release.sh).
+export GO VERSION COMMIT DATE
 # MODULES are the Go modules of this repository: the root and the SDK (a
 # module of its own, so that a plugin depends on it alone). `./...` from the
 # root does not descend into sdk/, so lint and test visit each.
@@ -27,24 +22,21 @@ PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
 PROTOC_VERSION     := 3.21.12
 TOOLS              := $(BIN)/tools
 
-.PHONY: build run test bench lint generate check-generate clean fuzz chaos attack
+.PHONY: build run test bench lint generate check-generate clean fuzz chaos attack install
 
+# build compiles exactly as releases and the container image do.
 build:
-	@mkdir -p $(BIN)
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/lunas ./core/cmd/lunas
-	@for p in $(PLUGINS); do \
-		echo "$(GO) build -o $(BIN)/lunas-plugin-$$p ./plugins/$$p" && \
-		$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/lunas-plugin-$$p ./plugins/$$p || exit 1; \
-	done
+	@scripts/build-release.sh $(BIN)
 
 # run starts lunas dev; ARGS go to it: make run ARGS='--listen 127.0.0.1:18080'
 run: build
 	$(BIN)/lunas dev $(ARGS)
 
 # test starts its own redis-server on a free port (many databases, so every
-# test gets an empty one), runs the race-enabled suite, and stops it.
+# test gets an empty one) and its own PostgreSQL cluster in a temporary
+# directory, runs the race-enabled suite, and stops and deletes both.
 test: build
-	@scripts/with-redis.sh env LUNAS_TEST_BIN=$(BIN) $(GO) test -race -count=1 -timeout 12m ./...
+	@scripts/with-services.sh env LUNAS_TEST_BIN=$(BIN) $(GO) test -race -count=1 -timeout 12m ./...
 	cd sdk && $(GO) test -race -count=1 ./...
 
 bench: build
@@ -102,3 +94,42 @@ check-generate: generate
 
 clean:
 	rm -rf $(BIN)
+
+# install copies what `make build` built: lunas into BINDIR, the plugins into
+# PLUGINDIR (lunas looks for them next to itself, then in ../lib/lunas), the
+# systemd unit with these paths filled in, and an example configuration and
+# environment file into SYSCONFDIR/lunas unless they exist already. DESTDIR
+# stages the whole tree for a package.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+PLUGINDIR  ?= $(PREFIX)/lib/lunas
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+ifneq ($(filter /usr /usr/local,$(PREFIX)),)
+SYSCONFDIR ?= /etc
+else
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
+
+install: build
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(PLUGINDIR)' '$(DESTDIR)$(UNITDIR)' '$(DESTDIR)$(SYSCONFDIR)/lunas'
+	install -m 0755 '$(BIN)/lunas' '$(DESTDIR)$(BINDIR)/lunas'
+	@for p in $(PLUGINS); do \
+		echo "install -m 0755 $(BIN)/lunas-plugin-$$p $(DESTDIR)$(PLUGINDIR)/" && \
+		install -m 0755 "$(BIN)/lunas-plugin-$$p" '$(DESTDIR)$(PLUGINDIR)/' || exit 1; \
+	done
+	sed -e 's|/usr/local/bin/lunas|$(BINDIR)/lunas|g' -e 's|/usr/local/lib/lunas|$(PLUGINDIR)|g' \
+		-e 's|/etc/lunas/|$(SYSCONFDIR)/lunas/|g' \
+		deploy/systemd/lunas.service > '$(DESTDIR)$(UNITDIR)/lunas.service'
+	chmod 0644 '$(DESTDIR)$(UNITDIR)/lunas.service'
+	@if [ -e '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl' ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl exists: left as it is"; \
+	else \
+		echo "install -m 0644 examples/lunas.hcl $(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl"; \
+		install -m 0644 examples/lunas.hcl '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.hcl'; \
+	fi
+	@if [ -e '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env' ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env exists: left as it is"; \
+	else \
+		echo "install -m 0600 deploy/lunas.env.example $(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env"; \
+		install -m 0600 deploy/lunas.env.example '$(DESTDIR)$(SYSCONFDIR)/lunas/lunas.env'; \
+	fi

@@ -145,8 +145,8 @@ type Store struct {
 	// Name is the block label; the store's queue is "store:NAME".
 	Name string
 	// Plugin names a bundled plugin ("woocommerce" runs
-	// lunas-plugin-woocommerce next to the lunas binary). Exactly one of
-	// Plugin and Path is set.
+	// lunas-plugin-woocommerce found next to the lunas binary or in
+	// ../lib/lunas beside it). Exactly one of Plugin and Path is set.
 	Plugin string
 	// Path is the plugin executable's path.
 	Path string

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +32,7 @@ type Config struct {
 	Path     string          // an explicit binary path; wins over Plugin
 	SHA256   string          // optional pin: lowercase hex sha256 of the binary
 	Settings json.RawMessage // passed to Configure
-	Dir      string          // where plugins live; default: the directory of the running lunas binary
+	Dir      string          // where plugins live; default: DefaultDirs
 	Logger   hclog.Logger    // default: a null logger
 	// StartTimeout bounds launching and configuring; default 30s.
 	StartTimeout time.Duration
@@ -83,19 +84,36 @@ func Resolve(cfg Config) (string, error) {
 	if cfg.Plugin == "" {
 		return "", fmt.Errorf("store %q: set plugin = \"NAME\" or path = \"...\"", cfg.Store)
 	}
-	dir := cfg.Dir
-	if dir == "" {
-		exe, err := os.Executable()
-		if err != nil {
+	dirs := []string{cfg.Dir}
+	if cfg.Dir == "" {
+		var err error
+		if dirs, err = DefaultDirs(); err != nil {
 			return "", err
 		}
-		dir = filepath.Dir(exe)
 	}
-	p := filepath.Join(dir, BinaryName(cfg.Plugin))
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("store %q: plugin %q not found at %s (run `make build`, or set path = \"...\" in the store block)", cfg.Store, cfg.Plugin, p)
+	var tried []string
+	for _, dir := range dirs {
+		p := filepath.Join(dir, BinaryName(cfg.Plugin))
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		tried = append(tried, p)
 	}
-	return p, nil
+	return "", fmt.Errorf("store %q: plugin %q not found at %s (run `make build`, or set path = \"...\" in the store block)", cfg.Store, cfg.Plugin, strings.Join(tried, " or "))
+}
+
+// DefaultDirs are where a bundled plugin is looked for when Config.Dir is
+// empty, in order: the directory of the running lunas binary (as `make build`
+// and the release archives lay them out), then ../lib/lunas beside it (as
+// `make install` does: PREFIX/bin/lunas, PREFIX/lib/lunas/lunas-plugin-NAME,
+// keeping the plugins off the PATH).
+func DefaultDirs() ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(exe)
+	return []string{dir, filepath.Join(dir, "..", "lib", "lunas")}, nil
 }
 
 // Start launches and configures the plugin. The caller must Close it.

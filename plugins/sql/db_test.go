@@ -13,7 +13,8 @@ import (
 )
 
 // defaultTestDSN is the PostgreSQL the tests use unless
-// LUNAS_TEST_POSTGRES_DSN names another: the machine's own, trust auth.
+// LUNAS_TEST_POSTGRES_DSN names another, as scripts/with-postgres.sh (run by
+// make test) does for the throwaway cluster it starts.
 const defaultTestDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 func testDSN() string {
@@ -41,8 +42,9 @@ func newTestDB(t testing.TB) *testDB {
 	conn, err := pgx.Connect(ctx, testDSN())
 	if err != nil {
 		if ci := os.Getenv("CI"); ci == "" || ci == "false" || ci == "0" {
-			t.Skipf("PostgreSQL is not reachable (%v): the sql plugin's tests need it (apt-get install postgresql; "+
-				"trust auth for postgres on 127.0.0.1:5432, database test; or set LUNAS_TEST_POSTGRES_DSN). Under CI this fails.", err)
+			t.Skipf("PostgreSQL is not reachable (%v): the sql plugin's tests need it; run them with "+
+				"scripts/with-services.sh, which starts a throwaway cluster (apt-get install postgresql for the binaries), "+
+				"or set LUNAS_TEST_POSTGRES_DSN. Under CI this fails.", err)
 		}
 		t.Fatalf("PostgreSQL is not reachable and CI is set: %v", err)
 	}
