@@ -22,7 +22,9 @@ import (
 // without an entry here fails it.
 var docSchemas = map[string]*hcl.BodySchema{
 	"":               rootSchema,
+	"tls":            tlsSchema,
 	"admin":          adminSchema,
+	"admin.tls":      tlsSchema,
 	"redis":          redisSchema,
 	"redis.sentinel": sentinelSchema,
 	"worker":         workerSchema,
