@@ -17,9 +17,6 @@ import (
 	"github.com/lunas-dev/lunas/core/dev"
 )
 
-// devNamespace is where the demo store keeps its orders in the embedded Redis.
-const devNamespace = "lunas:demo:demo"
-
 // devFlags are the flags of lunas dev.
 type devFlags struct {
 	listen, adminListen, secret, orders, logLevel string
@@ -80,7 +77,7 @@ func runDev(ctx context.Context, o devFlags, stdout, stderr io.Writer) error {
 		Worker:               config.Worker{Concurrency: config.DefaultConcurrency},
 		Webhooks:             []config.Webhook{{Name: "moota", Secrets: []string{o.secret}, MaxBodyBytes: config.DefaultMaxBodyBytes}},
 		Stores: []config.Store{{Name: "demo", Plugin: "demo", BankIDs: []string{config.AnyBank},
-			Window: config.DefaultWindow, Timeout: config.DefaultTimeout, Settings: settings}},
+			Window: config.DefaultWindow, Slack: config.DefaultSlack, Timeout: config.DefaultTimeout, Settings: settings}},
 		Review:   config.Review{Recheck: config.DefaultRecheck},
 		Reversal: config.Reversal{Window: config.DefaultReversalWindow, Patterns: config.DefaultReversalPatterns},
 	}
