@@ -26,19 +26,31 @@ type Match struct {
 	ByNumber   bool        // the order was chosen by its number in the description
 }
 
+// Window is when an order must have been created to be paid by a
+// mutation: at or after Since and at or before Until. A zero bound is open.
+// An order that does not say when it was created is inside.
+type Window struct {
+	Since, Until time.Time
+}
+
+// Contains reports whether an order created at t is inside the window.
+func (w Window) Contains(t time.Time) bool {
+	if t.IsZero() {
+		return true
+	}
+	return (w.Since.IsZero() || !t.Before(w.Since)) && (w.Until.IsZero() || !t.After(w.Until))
+}
+
 // MatchOrders decides which of the store's open orders the credit m pays.
-// A candidate is an unpaid order created at or after since whose amount due
-// equals the mutation amount exactly. One candidate is the match. Several
+// A candidate is an unpaid order created inside w whose amount due equals
+// the mutation amount exactly. One candidate is the match. Several
 // are ambiguous unless exactly one of them has its order number as a whole
 // token in the bank description (customers often type it). The function
 // is pure: it never calls a store.
-func MatchOrders(m sdk.Mutation, orders []sdk.Order, since time.Time) Match {
+func MatchOrders(m sdk.Mutation, orders []sdk.Order, w Window) Match {
 	var cands []sdk.Order
 	for _, o := range orders {
-		if o.Amount != m.Amount || o.PaidBy != "" {
-			continue
-		}
-		if !since.IsZero() && !o.CreatedAt.IsZero() && o.CreatedAt.Before(since) {
+		if o.Amount != m.Amount || o.PaidBy != "" || !w.Contains(o.CreatedAt) {
 			continue
 		}
 		cands = append(cands, o)

@@ -26,6 +26,8 @@ func TestMatchOrders(t *testing.T) {
 		{name: "one exact amount", amount: 150123, orders: []sdk.Order{o("1", "1001", 150123, time.Hour), o("2", "1002", 150124, time.Hour)}, kind: Matched, order: "1"},
 		{name: "none", amount: 150123, orders: []sdk.Order{o("2", "1002", 150124, time.Hour)}, kind: Unmatched},
 		{name: "outside window", amount: 150123, orders: []sdk.Order{o("1", "1001", 150123, 200*time.Hour)}, kind: Unmatched},
+		{name: "created after the money arrived", amount: 150123, orders: []sdk.Order{o("1", "1001", 150123, -time.Minute)}, kind: Unmatched},
+		{name: "no creation time is inside", amount: 150123, orders: []sdk.Order{{ID: "1", Number: "1", Amount: sdk.Rupiah(150123)}}, kind: Matched, order: "1"},
 		{name: "already marked paid is no candidate", amount: 150123, orders: []sdk.Order{{ID: "1", Number: "1", Amount: sdk.Rupiah(150123), PaidBy: "m"}}, kind: Unmatched},
 		{name: "two without a number in the description", desc: "TRSF CR SITI", amount: 275000, orders: []sdk.Order{o("2", "1002", 275000, time.Hour), o("3", "1003", 275000, time.Hour)}, kind: Ambiguous},
 		{name: "two, description names one", desc: "TRSF CR INV-1003 SITI", amount: 275000, orders: []sdk.Order{o("2", "1002", 275000, time.Hour), o("3", "1003", 275000, time.Hour)}, kind: Matched, order: "3", byNumber: true},
@@ -36,7 +38,7 @@ func TestMatchOrders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := MatchOrders(sdk.Mutation{Amount: sdk.Rupiah(tt.amount), Description: tt.desc}, tt.orders, since)
+			m := MatchOrders(sdk.Mutation{Amount: sdk.Rupiah(tt.amount), Description: tt.desc}, tt.orders, Window{Since: since, Until: now})
 			if m.Kind != tt.kind {
 				t.Fatalf("kind = %s, want %s", m.Kind, tt.kind)
 			}

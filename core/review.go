@@ -20,6 +20,9 @@ const (
 	ReviewUnrouted  ReviewReason = "unrouted"  // no store claims the bank account
 	ReviewFailed    ReviewReason = "failed"    // a permanent error stopped processing
 	ReviewReversed  ReviewReason = "reversed"  // the bank reversed a credit that paid an order
+	ReviewReplay    ReviewReason = "replay"    // a mutation that already paid an order arrived again
+	ReviewConflict  ReviewReason = "conflict"  // a mutation id arrived again with another amount or type
+	ReviewInvalid   ReviewReason = "invalid"   // a mutation that can pay nothing (a credit of Rp 0 or less)
 )
 
 // ReviewStatus is where a review item stands.

@@ -101,7 +101,9 @@ store "toko-budi" {
   # sha256 = "..."                  # pin the binary: sha256sum lunas-plugin-woocommerce
   bank_ids = ["4Aqz9OmvWPV"]        # the Moota bank accounts that pay this store
   match {
-    window = "168h"                 # orders placed in the last 7 days can be paid
+    window = "168h"                 # orders placed up to 7 days before the transfer's bank date can be paid
+    slack  = "1h"                   # and up to 1h after the end of that day (bank dates are often date-only);
+                                    # an order placed after the money arrived is never paid by it
   }
   timeout = "30s"                   # per plugin call
   settings = {

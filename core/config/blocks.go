@@ -44,7 +44,7 @@ var (
 		Blocks: []hcl.BlockHeaderSchema{{Type: "match"}},
 	}
 	matchSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "window"}},
+		Attributes: []hcl.AttributeSchema{{Name: "window"}, {Name: "slack"}},
 	}
 )
 
@@ -142,7 +142,7 @@ func (d *decoder) webhook(b *hcl.Block) (Webhook, place) {
 }
 
 func (d *decoder) store(b *hcl.Block) (Store, place) {
-	s := Store{Name: b.Labels[0], Window: DefaultWindow, Timeout: DefaultTimeout, Settings: []byte("{}")}
+	s := Store{Name: b.Labels[0], Window: DefaultWindow, Slack: DefaultSlack, Timeout: DefaultTimeout, Settings: []byte("{}")}
 	p := newPlace(s.Name, "store "+quote(s.Name), b.DefRange)
 	content := d.content(b.Body, storeSchema)
 	attrs := content.Attributes
@@ -156,7 +156,9 @@ func (d *decoder) store(b *hcl.Block) (Store, place) {
 		// The match block shares the store's attributes, so that Validate
 		// finds match.window's line under "window".
 		mp := place{label: p.label, what: p.what + ": match", def: mb.DefRange, attrs: p.attrs}
-		d.duration(d.content(mb.Body, matchSchema).Attributes, "window", mp, &s.Window)
+		mattrs := d.content(mb.Body, matchSchema).Attributes
+		d.duration(mattrs, "window", mp, &s.Window)
+		d.duration(mattrs, "slack", mp, &s.Slack)
 	}
 	return s, p
 }

@@ -10,6 +10,8 @@ package config
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/lunas-dev/lunas/core/payment"
 )
 
 // Defaults applied by Parse to settings the file leaves out. A configuration
@@ -20,8 +22,9 @@ const (
 	DefaultRedisAddr    = "127.0.0.1:6379"
 	DefaultConcurrency  = 10
 	DefaultMaxBodyBytes = 1 << 20
-	DefaultWindow       = 168 * time.Hour
-	DefaultTimeout      = 30 * time.Second
+	DefaultWindow       = payment.DefaultWindow  // a store's match window
+	DefaultSlack        = payment.DefaultSlack   // a store's match slack
+	DefaultTimeout      = payment.DefaultTimeout // a store's plugin call timeout
 )
 
 // Config is a whole lunas.hcl. It is read-only after Parse and then safe for
@@ -139,6 +142,11 @@ type Store struct {
 	// Window is how far back an order may have been placed to be matched
 	// (`match { window = "168h" }`). Default 168h.
 	Window time.Duration
+	// Slack is how long after the end of a mutation's bank date (Asia/Jakarta)
+	// an order may have been placed and still be paid by it: an order placed
+	// after the money arrived is never paid by it, but bank dates are often
+	// date-only (`match { slack = "1h" }`). Default 1h.
+	Slack time.Duration
 	// Settings is the `settings = { ... }` object as JSON, handed to the
 	// plugin's Configure; "{}" when absent. It holds secrets: never log it.
 	Settings json.RawMessage

@@ -48,18 +48,18 @@ func TestParse(t *testing.T) {
 				MaxBodyBytes:   2 << 20,
 			}},
 			Stores: []Store{{
-				Name:     "toko-budi",
-				Plugin:   "woocommerce",
-				BankIDs:  []string{"4Aqz9OmvWPV", "bank-2"},
-				Window:   72 * time.Hour,
+				Name:    "toko-budi",
+				Plugin:  "woocommerce",
+				BankIDs: []string{"4Aqz9OmvWPV", "bank-2"},
+				Window:  72 * time.Hour, Slack: DefaultSlack,
 				Timeout:  10 * time.Second,
 				Settings: json.RawMessage(`{"base_url":"https://tokobudi.id","consumer_key":"ck_live_123","fee":2500.5,"huge":12345678901234567890.12,"nested":{"x":1,"y":null},"note":"<b>&</b>","paid_status":"processing","retries":3,"tags":["a","b"],"verify_tls":true}`),
 			}, {
-				Name:     "catch-all",
-				Path:     "/opt/lunas/lunas-plugin-custom",
-				SHA256:   "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-				BankIDs:  []string{"*"},
-				Window:   DefaultWindow,
+				Name:    "catch-all",
+				Path:    "/opt/lunas/lunas-plugin-custom",
+				SHA256:  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+				BankIDs: []string{"*"},
+				Window:  DefaultWindow, Slack: DefaultSlack,
 				Timeout:  DefaultTimeout,
 				Settings: json.RawMessage(`{}`),
 			}},
@@ -72,7 +72,7 @@ func TestParse(t *testing.T) {
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: 1 << 20}},
 			Stores: []Store{{
 				Name: "shop", Plugin: "woocommerce", BankIDs: []string{"*"},
-				Window: 168 * time.Hour, Timeout: 30 * time.Second, Settings: json.RawMessage(`{}`),
+				Window: 168 * time.Hour, Slack: time.Hour, Timeout: 30 * time.Second, Settings: json.RawMessage(`{}`),
 			}},
 		}},
 		{"testdata/sentinel.hcl", &Config{
@@ -87,7 +87,7 @@ func TestParse(t *testing.T) {
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
 			Stores: []Store{{
 				Name: "shop", Plugin: "shopify", BankIDs: []string{"bank-1"},
-				Window: DefaultWindow, Timeout: DefaultTimeout, Settings: json.RawMessage(`{}`),
+				Window: DefaultWindow, Slack: DefaultSlack, Timeout: DefaultTimeout, Settings: json.RawMessage(`{}`),
 			}},
 		}},
 		{"testdata/redis_url.hcl", &Config{
@@ -98,7 +98,7 @@ func TestParse(t *testing.T) {
 			Webhooks: []Webhook{{Name: "moota", Secrets: []string{"moota-secret"}, MaxBodyBytes: DefaultMaxBodyBytes}},
 			Stores: []Store{{
 				Name: "shop", Plugin: "custom", BankIDs: []string{"bank-1"},
-				Window: DefaultWindow, Timeout: DefaultTimeout, Settings: json.RawMessage(`{}`),
+				Window: DefaultWindow, Slack: DefaultSlack, Timeout: DefaultTimeout, Settings: json.RawMessage(`{}`),
 			}},
 		}},
 	}

@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/lunas-dev/lunas/core/payment"
 )
 
 // Defaults of the lifecycle blocks.
 const (
 	DefaultMootaBaseURL   = "https://app.moota.co/api/v2"
 	DefaultLookback       = 48 * time.Hour
-	DefaultReversalWindow = 30 * 24 * time.Hour
+	DefaultReversalWindow = payment.DefaultReversalWindow
 	// MaxLookback keeps reconciliation inside the 14 days a finished task
 	// (and so its dedupe key) is retained, with two days of margin.
 	MaxLookback = 12 * 24 * time.Hour

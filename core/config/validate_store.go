@@ -31,6 +31,9 @@ func validateStores(v *problems, stores []Store, src source) {
 		if s.Window <= 0 {
 			v.add(p.at("window"), "%s: match window must be positive", what)
 		}
+		if s.Slack < 0 {
+			v.add(p.at("slack"), "%s: match slack must not be negative", what)
+		}
 		if s.Timeout <= 0 {
 			v.add(p.at("timeout"), "%s: timeout must be positive", what)
 		}

@@ -1,18 +1,13 @@
 // Package dev is what `lunas dev` needs beyond the production wiring: an
 // embedded Redis (miniredis) whose clock follows the wall clock so TTLs
-// expire, and the JSON view of the demo store's orders.
+// expire, and a window onto the demo store's own order page.
 package dev
 
 import (
-	"encoding/json"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
-
-	"github.com/lunas-dev/lunas/plugins/demo/demostore"
 )
 
 // Redis is an embedded, in-memory Redis for development. It keeps nothing
@@ -63,18 +58,4 @@ func (r *Redis) Close() {
 	close(r.stop)
 	r.wg.Wait()
 	r.mr.Close()
-}
-
-// OrdersHandler serves GET /dev/orders: the demo store's orders as JSON.
-func OrdersHandler(rdb redis.UniversalClient, namespace string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		orders, err := demostore.List(r.Context(), rdb, namespace)
-		if err != nil {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
-			return
-		}
-		_ = json.NewEncoder(w).Encode(orders)
-	})
 }

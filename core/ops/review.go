@@ -14,7 +14,7 @@ import (
 	"github.com/lunas-dev/lunas/core"
 )
 
-// Inbox is the review inbox the admin API serves. queue.Inbox implements it.
+// Inbox is the review inbox the admin API serves. payment.Inbox implements it.
 type Inbox interface {
 	List(ctx context.Context, f core.ReviewFilter) ([]core.ReviewItem, error)
 	Get(ctx context.Context, id string) (core.ReviewItem, error)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"text/template"
 )
@@ -27,6 +28,7 @@ var files = []struct{ template, name string }{
 	{"store.go.tmpl", "store.go"},
 	{"store_test.go.tmpl", "store_test.go"},
 	{"README.md.tmpl", "README.md"},
+	{"go.mod.tmpl", "go.mod"},
 }
 
 // ErrName is returned (wrapped) by Write for a name that cannot be a plugin name.
@@ -43,6 +45,9 @@ type data struct {
 	Name      string // "my-shop"
 	Binary    string // "lunas-plugin-my-shop"
 	EnvPrefix string // "MY_SHOP", for env() examples
+	SDKModule string // SDKModule
+	SDKDir    string // absolute path of the SDK the go.mod replaces SDKModule with
+	GoVersion string // the SDK's go directive
 }
 
 // ValidateName reports whether name can name a plugin: lowercase letters,
@@ -56,31 +61,55 @@ func ValidateName(name string) error {
 }
 
 // Write writes the skeleton of plugin name into dir, creating dir if
-// needed. It refuses to overwrite: if any of the files already exists,
-// nothing is written and the error names it.
-func Write(dir, name string) error {
+// needed: a module of its own whose go.mod takes the SDK from sdkDir (a
+// replace directive, as the SDK is not on the module proxy), with the SDK's
+// go.sum as a start. It refuses to overwrite: if any of the files already
+// exists, nothing is written and the error names it.
+func Write(dir, name, sdkDir string) error {
 	if err := ValidateName(name); err != nil {
 		return err
 	}
-	d := data{Name: name, Binary: "lunas-plugin-" + name, EnvPrefix: strings.ToUpper(strings.ReplaceAll(name, "-", "_"))}
-	rendered := make(map[string][]byte, len(files))
+	sdkDir, err := filepath.Abs(sdkDir)
+	if err != nil {
+		return fmt.Errorf("plugin init: %w", err)
+	}
+	if err := CheckSDK(sdkDir); err != nil {
+		return fmt.Errorf("plugin init: %w", err)
+	}
+	goVersion, err := sdkGoVersion(sdkDir)
+	if err != nil {
+		return fmt.Errorf("plugin init: %w", err)
+	}
+	sum, err := os.ReadFile(filepath.Join(sdkDir, "go.sum"))
+	if err != nil {
+		return fmt.Errorf("plugin init: the SDK's go.sum: %w", err)
+	}
+	d := data{Name: name, Binary: "lunas-plugin-" + name, EnvPrefix: strings.ToUpper(strings.ReplaceAll(name, "-", "_")),
+		SDKModule: SDKModule, SDKDir: sdkDir, GoVersion: goVersion}
+	rendered := make(map[string][]byte, len(files)+1)
+	rendered["go.sum"] = sum
 	for _, f := range files {
 		out, err := render(f.template, f.name, d)
 		if err != nil {
 			return err
 		}
 		rendered[f.name] = out
-		if _, err := os.Stat(filepath.Join(dir, f.name)); err == nil {
-			return fmt.Errorf("plugin init: %s already exists; choose an empty directory", filepath.Join(dir, f.name))
+	}
+	names := make([]string, 0, len(rendered))
+	for name := range rendered {
+		names = append(names, name)
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return fmt.Errorf("plugin init: %s already exists; choose an empty directory", filepath.Join(dir, name))
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("plugin init: %w", err)
 		}
 	}
+	sort.Strings(names)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("plugin init: %w", err)
 	}
-	for _, f := range files {
-		if err := writeNew(filepath.Join(dir, f.name), rendered[f.name]); err != nil {
+	for _, name := range names {
+		if err := writeNew(filepath.Join(dir, name), rendered[name]); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -17,9 +18,10 @@ type Producer struct {
 	client *asynq.Client
 	route  func(bankID string) (queue string)
 	retry  int
+	insp   *asynq.Inspector
 	// With NewAckedProducer: the connections, and the replicas to wait for.
 	lanes chan *lane
-	ack   ReplicaAck
+	ack   Acknowledger
 }
 
 var _ core.Queue = (*Producer)(nil)
@@ -28,6 +30,11 @@ var _ core.Queue = (*Producer)(nil)
 type ProducerConfig struct {
 	// Route names the queue for a bank id; nil or "" sends everything to UnroutedQueue.
 	Route func(bankID string) string
+	// Inspector reads the task a duplicate delivery collides with, so that a
+	// mutation id arriving again with another amount or type is recorded as
+	// a conflict for review instead of taken for a duplicate. Nil: every
+	// collision counts as a duplicate.
+	Inspector *asynq.Inspector
 	// MaxRetry is how often a task is retried before it is archived; default 25
 	// (about three weeks of backoff in Asynq's default schedule).
 	MaxRetry int
@@ -38,25 +45,53 @@ func NewProducer(client *asynq.Client, cfg ProducerConfig) *Producer {
 	if cfg.MaxRetry == 0 {
 		cfg.MaxRetry = 25
 	}
-	return &Producer{client: client, route: cfg.Route, retry: cfg.MaxRetry}
+	return &Producer{client: client, route: cfg.Route, retry: cfg.MaxRetry, insp: cfg.Inspector}
 }
 
 // EnqueueMutation stores m durably. A TaskID conflict means Lunas has the
-// mutation already: duplicate, not an error.
+// mutation already: a duplicate, not an error, unless the stored task holds
+// another amount or type: then a conflict task is stored for review (and
+// the delivery is not counted a duplicate).
 func (p *Producer) EnqueueMutation(ctx context.Context, webhook string, m *core.Mutation) (bool, error) {
 	body, err := encodePayload(webhook, m, time.Now())
 	if err != nil {
 		return false, err
 	}
+	queue := p.queueOf(m.BankID)
+	dup, err := p.enqueue(ctx, asynq.NewTask(TypeMutation, body), m.TaskID(), queue)
+	if err != nil || !dup || p.insp == nil {
+		return dup, err
+	}
+	first, err := p.stored(queue, m.TaskID())
+	if err != nil || first == nil || (first.Amount == m.Amount && first.Type == m.Type) {
+		// A task that finished and expired between the enqueue and this
+		// read, or one that reads the same: a duplicate.
+		return true, err
+	}
+	body, err = encodeConflict(webhook, m, first, time.Now())
+	if err != nil {
+		return false, err
+	}
+	if _, err := p.enqueue(ctx, asynq.NewTask(TypeMutation, body), ConflictTaskID(m), queue); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
+func (p *Producer) queueOf(bankID string) string {
 	queue := ""
 	if p.route != nil {
-		queue = p.route(m.BankID)
+		queue = p.route(bankID)
 	}
 	if queue == "" {
 		queue = UnroutedQueue
 	}
-	task := asynq.NewTask(TypeMutation, body)
-	opts := []asynq.Option{asynq.TaskID(m.TaskID()), asynq.Queue(queue), asynq.Retention(Retention), asynq.MaxRetry(p.retry)}
+	return queue
+}
+
+// enqueue stores one task under id; a TaskID conflict reports dup.
+func (p *Producer) enqueue(ctx context.Context, task *asynq.Task, id, queue string) (dup bool, err error) {
+	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(queue), asynq.Retention(Retention), asynq.MaxRetry(p.retry)}
 	if p.lanes != nil {
 		return p.enqueueAcked(ctx, task, opts)
 	}
@@ -65,4 +100,21 @@ func (p *Producer) EnqueueMutation(ctx context.Context, webhook string, m *core.
 		return true, nil
 	}
 	return false, err
+}
+
+// stored reads the mutation of the task id in queue, or nil when the task
+// is gone.
+func (p *Producer) stored(queue, id string) (*core.Mutation, error) {
+	info, err := p.insp.GetTaskInfo(queue, id)
+	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the stored task %s: %w", id, err)
+	}
+	_, m, err := decodePayload(info.Payload)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
+	lredis "github.com/lunas-dev/lunas/core/redis"
 	"github.com/lunas-dev/lunas/internal/testutil"
 )
 
@@ -57,7 +58,7 @@ func TestAckedProducerWaitsForAReplica(t *testing.T) {
 	ctx := context.Background()
 	master := testutil.StartRedis(t, []string{"--repl-diskless-sync-delay", "0"})
 	producer := func(timeout time.Duration) *queue.Producer {
-		p := queue.NewAckedProducer(dialer(master.Addr), 2, queue.ReplicaAck{Replicas: 1, Timeout: timeout}, queue.ProducerConfig{})
+		p := queue.NewAckedProducer(dialer(master.Addr), 2, lredis.ReplicaAck{Replicas: 1, Timeout: timeout}, queue.ProducerConfig{})
 		t.Cleanup(func() {
 			if err := p.Close(); err != nil {
 				t.Errorf("Close: %v", err)
@@ -67,7 +68,7 @@ func TestAckedProducerWaitsForAReplica(t *testing.T) {
 	}
 
 	m := mutation(t, "m-unreplicated")
-	if dup, err := producer(100*time.Millisecond).EnqueueMutation(ctx, "moota", m); !errors.Is(err, queue.ErrNotReplicated) {
+	if dup, err := producer(100*time.Millisecond).EnqueueMutation(ctx, "moota", m); !errors.Is(err, lredis.ErrNotReplicated) {
 		t.Fatalf("EnqueueMutation with no replica = %v, %v; want ErrNotReplicated", dup, err)
 	}
 
@@ -109,7 +110,7 @@ func TestAckedProducerRefusesASwitchedConnection(t *testing.T) {
 		lane.AddHook(kill)
 		return lane
 	}
-	p := queue.NewAckedProducer(dial, 1, queue.ReplicaAck{Replicas: 1, Timeout: time.Second}, queue.ProducerConfig{})
+	p := queue.NewAckedProducer(dial, 1, lredis.ReplicaAck{Replicas: 1, Timeout: time.Second}, queue.ProducerConfig{})
 	t.Cleanup(func() { p.Close() })
 
 	m := mutation(t, "m-switched")

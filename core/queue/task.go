@@ -2,6 +2,8 @@ package queue
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -31,6 +33,22 @@ type payload struct {
 	Webhook    string          `json:"webhook"`
 	ReceivedAt time.Time       `json:"received_at"`
 	Mutation   json.RawMessage `json:"mutation"`
+	// ConflictWith is, on a conflict task, the mutation stored first under
+	// the same id (another amount or type than Mutation).
+	ConflictWith json.RawMessage `json:"conflict_with,omitempty"`
+}
+
+// ConflictTaskID is the id of the task recording that m arrived with the
+// id of a stored mutation but another amount or type: one per variant.
+func ConflictTaskID(m *core.Mutation) string {
+	sum := sha256.Sum256([]byte(m.Type + "|" + m.Amount.String()))
+	return "conflict:" + m.BankID + ":" + m.ID + ":" + hex.EncodeToString(sum[:6])
+}
+
+// encodeConflict is the payload of a conflict task: m as it arrived now,
+// and first as it was stored.
+func encodeConflict(webhook string, m, first *core.Mutation, now time.Time) ([]byte, error) {
+	return json.Marshal(payload{Version: 1, Webhook: webhook, ReceivedAt: now.UTC(), Mutation: m.Raw, ConflictWith: first.Raw})
 }
 
 // encodePayload writes the payload by hand: json.Marshal would scan and
@@ -55,6 +73,7 @@ func encodePayload(webhook string, m *core.Mutation, now time.Time) ([]byte, err
 	return append(b, '}'), nil
 }
 
+// decodePayload reads a task payload and its mutation.
 func decodePayload(b []byte) (payload, core.Mutation, error) {
 	var p payload
 	if err := json.Unmarshal(b, &p); err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
+	lredis "github.com/lunas-dev/lunas/core/redis"
 	"github.com/lunas-dev/lunas/internal/chaos/ledger"
 	"github.com/lunas-dev/lunas/internal/testutil"
 	"github.com/lunas-dev/lunas/sdk"
@@ -278,7 +279,7 @@ func (r *rig) verify(t *testing.T) {
 	if once != len(ids) {
 		t.Errorf("not every payment was applied exactly once by its own mutation, e.g. %s", strings.Join(bad, "; "))
 	}
-	items, err := queue.NewReviewStore(r.qrdb).ListReview(context.Background(), core.ReviewFilter{Limit: 1000})
+	items, err := lredis.NewReviewStore(r.qrdb).ListReview(context.Background(), core.ReviewFilter{Limit: 1000})
 	if err != nil {
 		t.Fatalf("read review items: %v", err)
 	}

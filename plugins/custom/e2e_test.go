@@ -13,6 +13,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
 	"github.com/lunas-dev/lunas/examples/custom-store/customstore"
 	"github.com/lunas-dev/lunas/internal/testutil"
@@ -166,7 +167,7 @@ func (shop customShop) order(t *testing.T, id string) customstore.Order {
 func customMutation(bankID, mutationID string, amount any) []byte {
 	b, _ := json.Marshal([]map[string]any{{
 		"mutation_id": mutationID, "bank_id": bankID, "account_number": "1234567890", "type": "CR",
-		"amount": amount, "description": "TRSF E-BANKING CR SITI AMINAH", "date": "2025-06-03 16:20:00",
+		"amount": amount, "description": "TRSF E-BANKING CR SITI AMINAH", "date": time.Now().In(core.Jakarta).Format(time.DateTime),
 		"bank": map[string]any{"bank_type": "bca", "atas_nama": "Toko Custom"},
 	}})
 	return b

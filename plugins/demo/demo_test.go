@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,4 +56,41 @@ func TestConformance(t *testing.T) {
 		},
 		Timeout: 10 * time.Second,
 	})
+}
+
+// TestOrderPage starts the plugin with orders_socket, as lunas dev does, and
+// reads its order page: the seeded orders, paid ones included.
+func TestOrderPage(t *testing.T) {
+	r := testutil.NewRedis(t)
+	rdb := redis.NewClient(r.Options())
+	t.Cleanup(func() { rdb.Close() })
+	const ns = "lunas:demo:page"
+	for _, o := range []demostore.Order{
+		{ID: "2", Number: "2", Status: "processing", Amount: 5000, Currency: "IDR", PaidBy: "m-1"},
+		{ID: "10", Number: "10", Status: "on-hold", Amount: 7000, Currency: "IDR"},
+	} {
+		if err := demostore.Put(context.Background(), rdb, ns, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	socket := filepath.Join(t.TempDir(), "orders.sock")
+	storetest.Launch(t, testutil.Binary(t, "lunas-plugin-demo"), "page",
+		map[string]any{"redis_addr": r.Addr, "redis_db": r.DB, "namespace": ns, "orders_socket": socket})
+
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", socket)
+	}}}
+	resp, err := client.Get("http://demo/orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got []demostore.Order
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /orders: %d %v", resp.StatusCode, err)
+	}
+	if len(got) != 2 || got[0].ID != "2" || got[0].PaidBy != "m-1" || got[1].ID != "10" || got[1].Status != "on-hold" {
+		t.Fatalf("order page: %+v", got)
+	}
 }

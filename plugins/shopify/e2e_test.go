@@ -11,6 +11,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
 	"github.com/lunas-dev/lunas/internal/testutil"
 	"github.com/lunas-dev/lunas/plugins/shopify/fakeshopify"
@@ -68,7 +69,7 @@ func (s *shopSpine) pay(t *testing.T, mutationID string, amount int64) []byte {
 	t.Helper()
 	body, _ := json.Marshal([]map[string]any{{
 		"mutation_id": mutationID, "bank_id": bankID, "account_number": "1234567890", "type": "CR",
-		"amount": amount, "description": "TRSF E-BANKING CR SARI WULANDARI", "date": "2025-06-03 09:05:00",
+		"amount": amount, "description": "TRSF E-BANKING CR SARI WULANDARI", "date": time.Now().In(core.Jakarta).Format(time.DateTime),
 		"bank": map[string]any{"bank_type": "bca", "atas_nama": "Toko Sari"},
 	}})
 	if r := s.lunas.Send(t, body); r.Status != http.StatusOK || r.Body["accepted"] != 1.0 {

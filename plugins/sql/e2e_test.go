@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
 	"github.com/lunas-dev/lunas/internal/testutil"
 	"github.com/lunas-dev/lunas/sdk"
@@ -96,7 +97,7 @@ func (s *sqlSpine) lookup(t *testing.T, id string) storetest.Snapshot {
 func sqlMutation(bankID, mutationID string, amount any) []byte {
 	b, _ := json.Marshal([]map[string]any{{
 		"mutation_id": mutationID, "bank_id": bankID, "account_number": "9876543210", "type": "CR",
-		"amount": amount, "description": "TRSF E-BANKING CR RUDI HARTONO", "date": "2025-06-03 16:20:00",
+		"amount": amount, "description": "TRSF E-BANKING CR RUDI HARTONO", "date": time.Now().In(core.Jakarta).Format(time.DateTime),
 		"bank": map[string]any{"bank_type": "mandiriBisnisV2", "atas_nama": "Toko SQL"},
 	}})
 	return b

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
 	"github.com/lunas-dev/lunas/internal/testutil"
 	"github.com/lunas-dev/lunas/plugins/woocommerce/fakewoo"
@@ -123,7 +124,7 @@ func (s *wooSpine) requireCompleted(t *testing.T, shop wooShop, mutationID strin
 func mutationJSON(bankID, mutationID string, amount int64) []byte {
 	b, _ := json.Marshal([]map[string]any{{
 		"mutation_id": mutationID, "bank_id": bankID, "account_number": "1234567890", "type": "CR",
-		"amount": amount, "description": "TRSF E-BANKING CR BUDI SANTOSO", "date": "2025-06-03 16:20:00",
+		"amount": amount, "description": "TRSF E-BANKING CR BUDI SANTOSO", "date": time.Now().In(core.Jakarta).Format(time.DateTime),
 		"bank": map[string]any{"bank_type": "bca", "atas_nama": "Toko Budi"},
 	}})
 	return b
@@ -346,7 +347,7 @@ func TestEndToEnd(t *testing.T) {
 
 		debit, _ := json.Marshal([]map[string]any{{
 			"mutation_id": "rev-debit-1", "bank_id": s.tls.bankID, "account_number": "1234567890", "type": "DB",
-			"amount": 333123, "description": "REVERSAL TRSF E-BANKING 333123.00 BUDI SANTOSO", "date": "2025-06-04 09:00:00",
+			"amount": 333123, "description": "REVERSAL TRSF E-BANKING 333123.00 BUDI SANTOSO", "date": time.Now().In(core.Jakarta).Format(time.DateTime),
 		}})
 		for range 2 { // a re-delivered reversal changes nothing more
 			if r := s.lunas.Send(t, debit); r.Status != http.StatusOK {

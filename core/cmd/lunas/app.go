@@ -20,8 +20,10 @@ import (
 	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/config"
 	"github.com/lunas-dev/lunas/core/ops"
+	"github.com/lunas-dev/lunas/core/payment"
 	"github.com/lunas-dev/lunas/core/pluginhost"
 	"github.com/lunas-dev/lunas/core/queue"
+	lredis "github.com/lunas-dev/lunas/core/redis"
 	"github.com/lunas-dev/lunas/core/webhook"
 )
 
@@ -47,12 +49,12 @@ type App struct {
 
 	rdb       redis.UniversalClient
 	client    *asynq.Client
-	worker    *queue.Worker
+	payments  *payment.Service
 	insp      *asynq.Inspector
 	producer  *queue.Producer
 	scheduler *asynq.Scheduler
 	redisOpt  asynq.RedisConnOpt
-	auditor   *queue.Auditor
+	auditor   *lredis.Auditor
 	plugins   map[string]*pluginhost.Plugin
 	server    *asynq.Server
 	servers   []*http.Server
@@ -95,11 +97,11 @@ func (a *App) Open(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	review := queue.NewReviewStore(rdb)
+	review := lredis.NewReviewStore(rdb)
 	a.redisOpt = aopt
 	a.client = asynq.NewClient(aopt)
 	a.insp = asynq.NewInspector(aopt)
-	pcfg := queue.ProducerConfig{Route: func(bankID string) string {
+	pcfg := queue.ProducerConfig{Inspector: a.insp, Route: func(bankID string) string {
 		if s, ok := a.Config.StoreForBank(bankID); ok {
 			return queue.StoreQueue(s.Name)
 		}
@@ -140,7 +142,7 @@ func (a *App) Open(ctx context.Context) (err error) {
 	}
 	// Resolving applies payments, which needs the plugins: on a receiver-only
 	// process (no worker) the inbox lists and dismisses but cannot resolve.
-	opsCfg.Review = &queue.Inbox{Store: review, Worker: a.worker}
+	opsCfg.Review = &payment.Inbox{Store: review, Payments: a.payments}
 	a.admin, err = ops.NewHandler(opsCfg)
 	if err != nil {
 		return err
@@ -162,12 +164,12 @@ const ackLanes = 32
 
 // replicaAck is how many replicas must acknowledge a stored mutation, and
 // a worker's choice of order, before either counts as done.
-func (a *App) replicaAck() queue.ReplicaAck {
-	return queue.ReplicaAck{Replicas: a.Config.Redis.WaitReplicas, Timeout: a.Config.Redis.WaitTimeout}
+func (a *App) replicaAck() lredis.ReplicaAck {
+	return lredis.ReplicaAck{Replicas: a.Config.Redis.WaitReplicas, Timeout: a.Config.Redis.WaitTimeout}
 }
 
 func (a *App) receivers() (http.Handler, error) {
-	a.auditor = queue.NewAuditor(a.rdb, a.Logger)
+	a.auditor = lredis.NewAuditor(a.rdb, a.Logger)
 	metrics := webhook.NewMetrics(a.registry)
 	receivers := map[string]*webhook.Receiver{}
 	for _, w := range a.Config.Webhooks {
@@ -193,7 +195,7 @@ func (a *App) receivers() (http.Handler, error) {
 
 func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review core.ReviewStore) error {
 	a.plugins = map[string]*pluginhost.Plugin{}
-	routes := routeTable{cfg: a.Config, byStore: map[string]queue.Route{}}
+	routes := routeTable{cfg: a.Config, byStore: map[string]payment.Route{}}
 	var names []string
 	for _, s := range a.Config.Stores {
 		path := s.Path
@@ -208,32 +210,38 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 			return err
 		}
 		a.plugins[s.Name] = p
-		routes.byStore[s.Name] = queue.Route{Name: s.Name, Store: p, Window: s.Window, Timeout: s.Timeout}
+		routes.byStore[s.Name] = payment.Route{Name: s.Name, Store: p, Window: s.Window, Slack: s.Slack, Timeout: s.Timeout}
 		names = append(names, s.Name)
 	}
 	patterns, err := compilePatterns(a.Config.Reversal.Patterns)
 	if err != nil {
 		return err
 	}
-	wcfg := queue.WorkerConfig{
-		Routes: routes, Review: review, Redis: a.rdb, Ack: a.replicaAck(),
-		Recheck: a.Config.Review.Recheck, ReversalWindow: a.Config.Reversal.Window, ReversalPatterns: patterns,
+	pcfg := payment.Config{
+		Routes: routes, Review: review,
+		Choices:  &lredis.Choices{RDB: a.rdb, TTL: queue.Retention, Ack: a.replicaAck()},
+		Ledger:   lredis.NewLedger(a.rdb),
+		Rechecks: &lredis.Rechecks{RDB: a.rdb},
+		Recheck:  a.Config.Review.Recheck, ReversalWindow: a.Config.Reversal.Window, ReversalPatterns: patterns,
 		Logger: a.Logger, Metrics: queue.NewWorkerMetrics(a.registry),
 	}
 	mux := asynq.NewServeMux()
 	extra := []string{queue.OpsQueue}
 	if a.Config.Review.NotifyURL != "" {
 		mux.Handle(queue.TypeNotify, &queue.Notifier{URL: a.Config.Review.NotifyURL})
-		wcfg.OnReview = func(ctx context.Context, item core.ReviewItem) error {
+		pcfg.OnReview = func(ctx context.Context, item core.ReviewItem) error {
 			task, opts := queue.NewNotifyTask(item)
 			return a.enqueue(ctx, task, opts...)
 		}
 	}
-	if err := a.mootaHandlers(mux, &wcfg, &extra); err != nil {
+	if err := a.mootaHandlers(mux, &pcfg, &extra); err != nil {
 		return err
 	}
-	a.worker = queue.NewWorker(wcfg)
-	mux.Handle(queue.TypeMutation, a.worker)
+	a.payments, err = payment.New(pcfg)
+	if err != nil {
+		return err
+	}
+	mux.Handle(queue.TypeMutation, &queue.Handler{Payments: a.payments})
 	a.server = queue.NewServer(aopt, queue.ServerConfig{Stores: names, Extra: extra, Concurrency: a.Config.Worker.Concurrency, Logger: a.Logger})
 	if err := a.server.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -338,16 +346,16 @@ func (a *App) Close() {
 	}
 }
 
-// routeTable implements queue.Routes from the config.
+// routeTable implements payment.Routes from the config.
 type routeTable struct {
 	cfg     *config.Config
-	byStore map[string]queue.Route
+	byStore map[string]payment.Route
 }
 
-func (r routeTable) ForBank(bankID string) (queue.Route, bool) {
+func (r routeTable) ForBank(bankID string) (payment.Route, bool) {
 	s, ok := r.cfg.StoreForBank(bankID)
 	if !ok {
-		return queue.Route{}, false
+		return payment.Route{}, false
 	}
 	route, ok := r.byStore[s.Name]
 	return route, ok

@@ -11,14 +11,10 @@ import (
 	"path/filepath"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core/config"
 	"github.com/lunas-dev/lunas/core/dev"
 )
-
-// devNamespace is where the demo store keeps its orders in the embedded Redis.
-const devNamespace = "lunas:demo:demo"
 
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("dev", stderr)
@@ -46,7 +42,15 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer mr.Close()
 
-	settings, _ := json.Marshal(map[string]any{"redis_addr": mr.Addr(), "orders_file": ordersPath, "namespace": devNamespace})
+	// The demo plugin serves its own order page on a socket in a private
+	// directory; /dev/orders shows it (the core never reads a store's data).
+	sockDir, err := os.MkdirTemp("", "lunas-dev-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(sockDir)
+	ordersSocket := filepath.Join(sockDir, "orders.sock")
+	settings, _ := json.Marshal(map[string]any{"redis_addr": mr.Addr(), "orders_file": ordersPath, "orders_socket": ordersSocket})
 	cfg := &config.Config{
 		Listen:   *listen,
 		Admin:    config.Admin{Listen: *adminListen},
@@ -61,13 +65,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
-	defer rdb.Close()
 	app := &App{
 		Config: cfg, Role: RoleAll,
 		Logger: hclog.New(&hclog.LoggerOptions{Name: "lunas", Level: hclog.LevelFromString(*logLevel), Output: stderr}),
 		PublicMux: func(mux *http.ServeMux) {
-			mux.Handle("GET /dev/orders", dev.OrdersHandler(rdb, devNamespace))
+			mux.Handle("GET /dev/orders", dev.OrdersHandler(ordersSocket))
 		},
 	}
 	if err := app.Open(ctx); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
 	"github.com/lunas-dev/lunas/internal/testutil"
 	"github.com/lunas-dev/lunas/plugins/demo/demostore"
@@ -79,7 +80,7 @@ func (s *spine) waitDone(t *testing.T, bankID, mutationID string) *asynq.TaskInf
 func mutationJSON(id, typ string, amount any, description string) []byte {
 	b, _ := json.Marshal([]map[string]any{{
 		"mutation_id": id, "bank_id": "4Aqz9OmvWPV", "account_number": "1234567890", "type": typ,
-		"amount": amount, "description": description, "date": "2025-01-15 10:21:07",
+		"amount": amount, "description": description, "date": time.Now().In(core.Jakarta).Format(time.DateTime),
 		"bank": map[string]any{"bank_type": "bca", "meta": map[string]string{"session_id": "SECRET-SESSION"}},
 	}})
 	return b
@@ -87,7 +88,8 @@ func mutationJSON(id, typ string, amount any, description string) []byte {
 
 func TestSpineEndToEnd(t *testing.T) {
 	orders := []demostore.Order{
-		{ID: "1001", Number: "1001", Status: "on-hold", Amount: 15012300, Currency: "IDR"},
+		// Placed the morning of the example payload's bank date (2025-01-15).
+		{ID: "1001", Number: "1001", Status: "on-hold", Amount: 15012300, Currency: "IDR", CreatedAt: time.Date(2025, 1, 15, 8, 0, 0, 0, core.Jakarta)},
 		{ID: "1002", Number: "1002", Status: "on-hold", Amount: 27500000, Currency: "IDR"},
 		{ID: "1003", Number: "1003", Status: "on-hold", Amount: 27500000, Currency: "IDR"},
 		{ID: "1004", Number: "1004", Status: "on-hold", Amount: 9951700, Currency: "IDR"},

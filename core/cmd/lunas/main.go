@@ -38,7 +38,7 @@ Usage:
   lunas review  list|show|resolve|dismiss ...                     the review inbox (ambiguous, unmatched, refused payments)
   lunas replay  --queue Q [--id TASK | --state archived]          run archived tasks again
   lunas reconcile --config lunas.hcl [--since 48h] [--bank ID]   queue the mutations Moota's API has and no webhook delivered
-  lunas plugin init NAME [--dir DIR]                             write a new store plugin skeleton
+  lunas plugin init NAME [--dir DIR] [--sdk PATH]                write a new store plugin (its own module)
   lunas version                                                  print the version
 `
 

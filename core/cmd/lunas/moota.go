@@ -8,13 +8,14 @@ import (
 
 	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/moota"
+	"github.com/lunas-dev/lunas/core/payment"
 	"github.com/lunas-dev/lunas/core/queue"
 	"github.com/lunas-dev/lunas/sdk"
 )
 
 // mootaHandlers wires Moota's API when the config has a moota block:
 // write-back after each payment, the reconciliation task, and its schedule.
-func (a *App) mootaHandlers(mux *asynq.ServeMux, wcfg *queue.WorkerConfig, extra *[]string) error {
+func (a *App) mootaHandlers(mux *asynq.ServeMux, pcfg *payment.Config, extra *[]string) error {
 	m := a.Config.Moota
 	if m == nil {
 		return nil
@@ -27,7 +28,7 @@ func (a *App) mootaHandlers(mux *asynq.ServeMux, wcfg *queue.WorkerConfig, extra
 			platforms[s.Name] = queue.PlatformTag(s.Plugin)
 		}
 		mux.Handle(queue.TypeWriteback, &queue.Writeback{API: api, Logger: a.Logger, Platforms: platforms})
-		wcfg.OnPaid = func(ctx context.Context, mut *core.Mutation, store string, order sdk.Order) error {
+		pcfg.OnPaid = func(ctx context.Context, mut *core.Mutation, store string, order sdk.Order) error {
 			task, opts := queue.NewWritebackTask(mut, store, order)
 			return a.enqueue(ctx, task, opts...)
 		}

@@ -20,6 +20,9 @@ type Settings struct {
 	Namespace  string `json:"namespace"`   // default "lunas:demo:{store}"
 	OrdersFile string `json:"orders_file"` // optional seed file
 	PaidStatus string `json:"paid_status"` // default "processing"
+	// OrdersSocket, if set, is a unix socket path where the store serves
+	// its order page (GET /orders, see ListingHandler); `lunas dev` sets it.
+	OrdersSocket string `json:"orders_socket"`
 }
 
 // Open statuses: the demo follows WooCommerce's bank-transfer flow.
@@ -29,9 +32,10 @@ var openStatuses = []string{"on-hold", "pending"}
 type Store struct {
 	log hclog.Logger
 
-	mu  sync.RWMutex
-	rdb *redis.Client
-	set Settings
+	mu      sync.RWMutex
+	rdb     *redis.Client
+	set     Settings
+	listing string // the socket the order page is served on, once started
 }
 
 var _ sdk.Store = (*Store)(nil)
@@ -71,6 +75,12 @@ func (s *Store) Configure(ctx context.Context, req *sdk.ConfigureRequest) (*sdk.
 			return nil, sdk.Permanentf("settings: orders_file: %v", err)
 		}
 		s.log.Info("demo orders seeded", "added", n, "file", set.OrdersFile)
+	}
+	if set.OrdersSocket != "" {
+		if err := s.serveListing(set.OrdersSocket); err != nil {
+			rdb.Close()
+			return nil, sdk.Permanentf("settings: %v", err)
+		}
 	}
 	s.mu.Lock()
 	old := s.rdb

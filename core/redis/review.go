@@ -1,4 +1,4 @@
-package queue
+package redis
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core"
 )
@@ -25,13 +25,13 @@ const (
 // ReviewStore is the review inbox in Redis. It implements core.ReviewStore
 // and is safe for concurrent use.
 type ReviewStore struct {
-	rdb redis.UniversalClient
+	rdb goredis.UniversalClient
 }
 
 var _ core.ReviewStore = (*ReviewStore)(nil)
 
 // NewReviewStore returns a ReviewStore on rdb.
-func NewReviewStore(rdb redis.UniversalClient) *ReviewStore { return &ReviewStore{rdb: rdb} }
+func NewReviewStore(rdb goredis.UniversalClient) *ReviewStore { return &ReviewStore{rdb: rdb} }
 
 func itemKey(id string) string { return reviewItemPrefix + id }
 
@@ -41,7 +41,7 @@ func (s *ReviewStore) PutReview(ctx context.Context, item core.ReviewItem) (bool
 		item.Status = core.ReviewOpen
 	}
 	created := false
-	err := s.watch(ctx, item.ID, func(tx *redis.Tx, old *core.ReviewItem) error {
+	err := s.watch(ctx, item.ID, func(tx *goredis.Tx, old *core.ReviewItem) error {
 		next := item
 		if old != nil {
 			if old.Status != core.ReviewOpen {
@@ -79,7 +79,7 @@ func (s *ReviewStore) GetReview(ctx context.Context, id string) (core.ReviewItem
 // UpdateReview applies fn under an optimistic lock on the item.
 func (s *ReviewStore) UpdateReview(ctx context.Context, id string, fn func(*core.ReviewItem) error) (core.ReviewItem, error) {
 	var out core.ReviewItem
-	err := s.watch(ctx, id, func(tx *redis.Tx, old *core.ReviewItem) error {
+	err := s.watch(ctx, id, func(tx *goredis.Tx, old *core.ReviewItem) error {
 		if old == nil {
 			return fmt.Errorf("review item %q: %w", id, core.ErrNotFound)
 		}
@@ -142,9 +142,9 @@ func (s *ReviewStore) ListReview(ctx context.Context, f core.ReviewFilter) ([]co
 	return out, nil
 }
 
-func (s *ReviewStore) get(ctx context.Context, c redis.Cmdable, id string) (*core.ReviewItem, error) {
+func (s *ReviewStore) get(ctx context.Context, c goredis.Cmdable, id string) (*core.ReviewItem, error) {
 	b, err := c.Get(ctx, itemKey(id)).Bytes()
-	if errors.Is(err, redis.Nil) {
+	if errors.Is(err, goredis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
@@ -159,35 +159,35 @@ func (s *ReviewStore) get(ctx context.Context, c redis.Cmdable, id string) (*cor
 
 // watch runs fn with the current item under WATCH, retrying when another
 // writer got in between.
-func (s *ReviewStore) watch(ctx context.Context, id string, fn func(tx *redis.Tx, old *core.ReviewItem) error) error {
+func (s *ReviewStore) watch(ctx context.Context, id string, fn func(tx *goredis.Tx, old *core.ReviewItem) error) error {
 	for range 20 {
-		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+		err := s.rdb.Watch(ctx, func(tx *goredis.Tx) error {
 			old, err := s.get(ctx, tx, id)
 			if err != nil {
 				return err
 			}
 			return fn(tx, old)
 		}, itemKey(id))
-		if !errors.Is(err, redis.TxFailedErr) {
+		if !errors.Is(err, goredis.TxFailedErr) {
 			return err
 		}
 	}
 	return fmt.Errorf("review item %q is being changed by someone else: %w", id, core.ErrConflict)
 }
 
-func (s *ReviewStore) write(ctx context.Context, tx *redis.Tx, old *core.ReviewItem, next core.ReviewItem) error {
+func (s *ReviewStore) write(ctx context.Context, tx *goredis.Tx, old *core.ReviewItem, next core.ReviewItem) error {
 	b, err := json.Marshal(next)
 	if err != nil {
 		return err
 	}
 	score := float64(next.CreatedAt.UnixMilli())
-	_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.Set(ctx, itemKey(next.ID), b, 0)
-		p.ZAdd(ctx, reviewIndexKey, redis.Z{Score: score, Member: next.ID})
+		p.ZAdd(ctx, reviewIndexKey, goredis.Z{Score: score, Member: next.ID})
 		if old != nil && old.Status != next.Status {
 			p.ZRem(ctx, reviewStatusIndex+string(old.Status), next.ID)
 		}
-		p.ZAdd(ctx, reviewStatusIndex+string(next.Status), redis.Z{Score: score, Member: next.ID})
+		p.ZAdd(ctx, reviewStatusIndex+string(next.Status), goredis.Z{Score: score, Member: next.ID})
 		return nil
 	})
 	return err

@@ -1,4 +1,4 @@
-package queue
+package redis
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/internal/testutil"
@@ -16,7 +16,7 @@ import (
 
 func newReviewStore(t *testing.T) *ReviewStore {
 	r := testutil.NewRedis(t)
-	rdb := redis.NewClient(r.Options())
+	rdb := goredis.NewClient(r.Options())
 	t.Cleanup(func() { rdb.Close() })
 	return NewReviewStore(rdb)
 }

@@ -1,4 +1,4 @@
-package queue
+package redis
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core"
 )
@@ -25,7 +25,7 @@ const AuditRetention = 14 * 24 * time.Hour
 // in batches by a background goroutine; when the buffer is full a record is
 // dropped and counted (the payment itself is in the queue, not here).
 type Auditor struct {
-	rdb     redis.UniversalClient
+	rdb     goredis.UniversalClient
 	log     hclog.Logger
 	ch      chan core.Delivery
 	dropped atomic.Int64
@@ -35,7 +35,7 @@ type Auditor struct {
 var _ core.Auditor = (*Auditor)(nil)
 
 // NewAuditor starts an Auditor; Close flushes and stops it.
-func NewAuditor(rdb redis.UniversalClient, log hclog.Logger) *Auditor {
+func NewAuditor(rdb goredis.UniversalClient, log hclog.Logger) *Auditor {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
@@ -88,13 +88,13 @@ func (a *Auditor) write(batch []core.Delivery) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	minID := strconv.FormatInt(time.Now().Add(-AuditRetention).UnixMilli(), 10)
-	_, err := a.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := a.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for _, d := range batch {
 			b, err := json.Marshal(d)
 			if err != nil {
 				continue
 			}
-			p.XAdd(ctx, &redis.XAddArgs{Stream: AuditStreamKey, MinID: minID, Approx: true, Values: []any{"delivery", b}})
+			p.XAdd(ctx, &goredis.XAddArgs{Stream: AuditStreamKey, MinID: minID, Approx: true, Values: []any{"delivery", b}})
 		}
 		return nil
 	})
@@ -104,7 +104,7 @@ func (a *Auditor) write(batch []core.Delivery) {
 }
 
 // RecentDeliveries reads up to n newest delivery records (for the admin API and tests).
-func RecentDeliveries(ctx context.Context, rdb redis.UniversalClient, n int64) ([]core.Delivery, error) {
+func RecentDeliveries(ctx context.Context, rdb goredis.UniversalClient, n int64) ([]core.Delivery, error) {
 	msgs, err := rdb.XRevRangeN(ctx, AuditStreamKey, "+", "-", n).Result()
 	if err != nil {
 		return nil, err

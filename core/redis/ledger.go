@@ -1,0 +1,140 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/lunas-dev/lunas/core/payment"
+	"github.com/lunas-dev/lunas/sdk"
+)
+
+// Ledger remembers which credit paid which order: per bank account and
+// amount for the reversal window (a sorted set scored by the time of
+// payment), and for good in a compact hash per bank account. It implements payment.Ledger and is safe
+// for concurrent use.
+type Ledger struct {
+	rdb goredis.UniversalClient
+}
+
+var _ payment.Ledger = (*Ledger)(nil)
+
+// NewLedger returns a Ledger on rdb.
+func NewLedger(rdb goredis.UniversalClient) *Ledger { return &Ledger{rdb: rdb} }
+
+func paidKey(bankID string, amount sdk.Amount) string {
+	return "lunas:paid:" + bankID + ":" + amount.String()
+}
+
+func reversedKey(taskID string) string { return "lunas:reversed:" + taskID }
+
+// appliedKey is the hash of a bank account's applied mutations: field the
+// mutation id, value the compact record of appliedValue. It never expires:
+// about 100 bytes per mutation (a hash field and a short value).
+func appliedKey(bankID string) string { return "lunas:applied:" + bankID }
+
+// appliedSep separates the fields of an applied record; it cannot occur in
+// an id, a store name or an order number a person would type.
+const appliedSep = "\x1f"
+
+func appliedValue(rec payment.Record) string {
+	return strings.Join([]string{rec.Mutation.Type, rec.Mutation.Amount.String(), rec.Store, rec.Order.Number,
+		strconv.FormatInt(rec.PaidAt.Unix(), 10)}, appliedSep)
+}
+
+func parseApplied(v string) (payment.Applied, error) {
+	f := strings.Split(v, appliedSep)
+	if len(f) != 5 {
+		return payment.Applied{}, fmt.Errorf("applied-payment record has %d fields, want 5", len(f))
+	}
+	amount, err := sdk.ParseAmount(f[1])
+	if err != nil {
+		return payment.Applied{}, fmt.Errorf("applied-payment record: %w", err)
+	}
+	at, err := strconv.ParseInt(f[4], 10, 64)
+	if err != nil {
+		return payment.Applied{}, fmt.Errorf("applied-payment record: %w", err)
+	}
+	return payment.Applied{Type: f[0], Amount: amount, Store: f[2], OrderNumber: f[3], At: time.Unix(at, 0).UTC()}, nil
+}
+
+// Applied returns the permanent record of the mutation, if it paid an order.
+func (l *Ledger) Applied(ctx context.Context, bankID, mutationID string) (payment.Applied, bool, error) {
+	v, err := l.rdb.HGet(ctx, appliedKey(bankID), mutationID).Result()
+	if errors.Is(err, goredis.Nil) {
+		return payment.Applied{}, false, nil
+	}
+	if err != nil {
+		return payment.Applied{}, false, err
+	}
+	a, err := parseApplied(v)
+	return a, err == nil, err
+}
+
+// Record notes that rec.Mutation paid rec.Order. Recording twice is harmless.
+func (l *Ledger) Record(ctx context.Context, rec payment.Record, window time.Duration) error {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	key := paidKey(rec.Mutation.BankID, rec.Mutation.Amount)
+	_, err = l.rdb.TxPipelined(ctx, func(pl goredis.Pipeliner) error {
+		pl.ZRemRangeByScore(ctx, key, "-inf", strconv.FormatInt(rec.PaidAt.Add(-window).UnixMilli(), 10))
+		pl.ZAdd(ctx, key, goredis.Z{Score: float64(rec.PaidAt.UnixMilli()), Member: b})
+		pl.Expire(ctx, key, window+24*time.Hour)
+		// The first order a mutation paid stays its record: a later record
+		// of the same mutation cannot rewrite history.
+		pl.HSetNX(ctx, appliedKey(rec.Mutation.BankID), rec.Mutation.ID, appliedValue(rec))
+		return nil
+	})
+	return err
+}
+
+// Reversible returns the credits of amount into bankID that paid an order
+// within window before now, newest first, one per credit.
+func (l *Ledger) Reversible(ctx context.Context, bankID string, amount sdk.Amount, now time.Time, window time.Duration) ([]payment.Record, error) {
+	min := strconv.FormatInt(now.Add(-window).UnixMilli(), 10)
+	vals, err := l.rdb.ZRevRangeByScore(ctx, paidKey(bankID, amount), &goredis.ZRangeBy{Min: min, Max: "+inf"}).Result()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []payment.Record
+	for _, v := range vals {
+		var rec payment.Record
+		if err := json.Unmarshal([]byte(v), &rec); err != nil {
+			return nil, fmt.Errorf("decode payment record: %w", err)
+		}
+		if !seen[rec.TaskID] {
+			seen[rec.TaskID] = true
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
+// ReversedBy returns the id of the debit that reversed the credit, or "".
+func (l *Ledger) ReversedBy(ctx context.Context, creditTaskID string) (string, error) {
+	v, err := l.rdb.Get(ctx, reversedKey(creditTaskID)).Result()
+	if errors.Is(err, goredis.Nil) {
+		return "", nil
+	}
+	return v, err
+}
+
+// ClaimReversal marks the credit as reversed by reversalID. It reports false
+// when another debit claimed it first.
+func (l *Ledger) ClaimReversal(ctx context.Context, creditTaskID, reversalID string, window time.Duration) (bool, error) {
+	ok, err := l.rdb.SetNX(ctx, reversedKey(creditTaskID), reversalID, window+24*time.Hour).Result()
+	if err != nil || ok {
+		return ok, err
+	}
+	by, err := l.ReversedBy(ctx, creditTaskID)
+	return by == reversalID, err
+}

@@ -1,0 +1,55 @@
+package redis
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/lunas-dev/lunas/core/payment"
+	"github.com/lunas-dev/lunas/internal/testutil"
+	"github.com/lunas-dev/lunas/sdk"
+)
+
+// The permanent record of an applied mutation keeps the first order it
+// paid, outlives the reversal records, and reads back what was written.
+func TestLedgerKeepsTheFirstApplicationForGood(t *testing.T) {
+	r := testutil.NewRedis(t)
+	rdb := goredis.NewClient(r.Options())
+	t.Cleanup(func() { rdb.Close() })
+	l := NewLedger(rdb)
+	ctx := context.Background()
+	paidAt := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
+	rec := payment.Record{TaskID: "moota:b:m1", Store: "toko|budi", Order: sdk.Order{Number: "#1042"},
+		Mutation: sdk.Mutation{ID: "m1", BankID: "b", Type: "CR", Amount: sdk.Amount(15012350)}, PaidAt: paidAt}
+	if err := l.Record(ctx, rec, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	later := rec
+	later.Order.Number, later.PaidAt = "1077", paidAt.Add(time.Minute)
+	if err := l.Record(ctx, later, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	// Retention passes: everything but the permanent record is gone.
+	if err := rdb.Del(ctx, paidKey("b", rec.Mutation.Amount)).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := l.Applied(ctx, "b", "m1")
+	if err != nil || !ok {
+		t.Fatalf("Applied: %v %v", ok, err)
+	}
+	want := payment.Applied{Store: "toko|budi", OrderNumber: "#1042", Amount: sdk.Amount(15012350), Type: "CR", At: paidAt}
+	if got != want {
+		t.Fatalf("Applied = %+v, want %+v", got, want)
+	}
+	if ttl := rdb.TTL(ctx, appliedKey("b")).Val(); ttl != -1 {
+		t.Fatalf("applied record TTL %s, want none", ttl)
+	}
+	if _, ok, err := l.Applied(ctx, "b", "m2"); ok || err != nil {
+		t.Fatalf("Applied of an unknown mutation: %v %v", ok, err)
+	}
+	if recs, err := l.Reversible(ctx, "b", rec.Mutation.Amount, paidAt, time.Hour); err != nil || len(recs) != 0 {
+		t.Fatalf("reversible after expiry: %v %v", recs, err)
+	}
+}
