@@ -37,6 +37,10 @@ type Mutation struct {
 	Tags          []string  // attached tags; the user gets any tag not yet known
 	Token         string    // token; default the mutation id, as Moota sends it
 	BankType      string    // bank.bank_type; default the bank's ("bcaVA" for a virtual account)
+	// CheckoutOrderID, when set, is sent as payment_detail.order_id, as on a
+	// payment made through Moota's checkout (the order id the store gave it,
+	// "moota-va#1042"; read by moota-wordpress src/Contracts/MootaWebhook.php).
+	CheckoutOrderID string
 }
 
 // mutation is a stored mutation: its JSON fields plus what the API changes.
@@ -135,6 +139,9 @@ func (s *Server) AddMutation(m Mutation) Mutation {
 	set("amount", decimal(m.Amount))
 	set("balance", decimal(m.Balance))
 	set("type", m.Type)
+	if m.CheckoutOrderID != "" {
+		set("payment_detail", map[string]string{"order_id": m.CheckoutOrderID})
+	}
 	bank := bankObject(b)
 	if m.BankType != "" {
 		bank["bank_type"] = m.BankType

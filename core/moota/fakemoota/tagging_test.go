@@ -67,3 +67,15 @@ func TestTaggingAnswersLikeMoota(t *testing.T) {
 		t.Fatalf("writes %+v, want create_tag, attach, note", w)
 	}
 }
+
+func TestVirtualAccountMutation(t *testing.T) {
+	f := fakemoota.New(t, "tok")
+	f.AddMutation(fakemoota.Mutation{ID: "va1", BankID: "b1", BankType: "bniVA", AccountNumber: "9880812345678901",
+		Token: "tk-va1", CheckoutOrderID: "moota-va#1042", Amount: sdk.Rupiah(250000), Date: time.Now()})
+	_, body := get(t, f, "/mutation?bank=b1", "tok")
+	for _, want := range []string{`"account_number":"9880812345678901"`, `"bank_type":"bniVA"`, `"token":"tk-va1"`, `"payment_detail":{"order_id":"moota-va#1042"}`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("listing lacks %s: %s", want, body)
+		}
+	}
+}
