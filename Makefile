@@ -1,6 +1,7 @@
 # Lunas. `make run` starts the bridge locally; `make test` runs every test
 # against a throwaway redis-server. Nothing else needs installing but Go and
-# redis-server (.ci/run installs that too).
+# redis-server (.ci/run installs that too); make generate also needs protoc
+# (Debian's protobuf-compiler).
 
 GO       ?= go
 BIN      := $(CURDIR)/bin
