@@ -1,6 +1,7 @@
 # Lunas. `make run` starts the bridge locally; `make test` runs every test
 # against a throwaway redis-server and PostgreSQL cluster. Nothing else needs
-# installing but Go, redis-server and PostgreSQL (.ci/run installs them too).
+# installing but Go, redis-server and PostgreSQL (.ci/run installs them too);
+# make generate also needs protoc (Debian's protobuf-compiler).
 
 GO       ?= go
 BIN      := $(CURDIR)/bin

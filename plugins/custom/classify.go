@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/lunas-dev/lunas/sdk"
 )
@@ -55,17 +54,6 @@ func replyReason(body []byte) string {
 	return clean(string(body))
 }
 
-// clean makes untrusted text safe for one log line or error: control
-// characters become spaces, and it is cut to maxReasonLen runes.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if r := []rune(s); len(r) > maxReasonLen {
-		s = string(r[:maxReasonLen]) + "…"
-	}
-	return s
-}
+// clean makes untrusted text from the store fit for one log line or error
+// (sdk.CleanReason, cut to maxReasonLen runes).
+func clean(s string) string { return sdk.CleanReason(s, maxReasonLen) }

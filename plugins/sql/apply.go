@@ -39,7 +39,7 @@ func (s *Store) ApplyPayment(ctx context.Context, req *sdk.ApplyPaymentRequest) 
 	current, err := pgx.CollectExactlyOneRow(rows, scanOrder)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows) || notAnID(err):
-		return refused("", "order %s does not exist in %s", req.Order.ID, cfg.table.Sanitize()), nil
+		return sdk.Refused("", "order %s does not exist in %s", req.Order.ID, cfg.table.Sanitize()), nil
 	case errors.Is(err, pgx.ErrTooManyRows):
 		return nil, sdk.Permanentf("%s: several rows have id %s: settings.columns.id must name a unique column", op, req.Order.ID)
 	case err != nil:
@@ -86,17 +86,13 @@ func decide(cfg *config, cur sdk.Order, req *sdk.ApplyPaymentRequest) *sdk.Apply
 		return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeAlreadyPaid, Status: cur.Status,
 			Reason: fmt.Sprintf("order %s is already %s", cur.ID, cur.Status)}
 	case !slices.Contains(cfg.openStatuses, cur.Status):
-		return refused(cur.Status, "order %s is %s, not awaiting payment", cur.ID, cur.Status)
+		return sdk.Refused(cur.Status, "order %s is %s, not awaiting payment", cur.ID, cur.Status)
 	case cur.Amount != req.Order.Amount:
-		return refused(cur.Status, "order %s is now due %s, not the %s Lunas matched", cur.ID, cur.Amount, req.Order.Amount)
+		return sdk.Refused(cur.Status, "order %s is now due %s, not the %s Lunas matched", cur.ID, cur.Amount, req.Order.Amount)
 	case cur.Amount != req.Mutation.Amount:
-		return refused(cur.Status, "order %s is due %s but the transfer was %s", cur.ID, cur.Amount, req.Mutation.Amount)
+		return sdk.Refused(cur.Status, "order %s is due %s but the transfer was %s", cur.ID, cur.Amount, req.Mutation.Amount)
 	case req.Mutation.Type == "DB":
-		return refused(cur.Status, "a debit (DB) mutation never pays an order")
+		return sdk.Refused(cur.Status, "a debit (DB) mutation never pays an order")
 	}
 	return nil
-}
-
-func refused(status, format string, args ...any) *sdk.ApplyPaymentResponse {
-	return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeRefused, Status: status, Reason: fmt.Sprintf(format, args...)}
 }

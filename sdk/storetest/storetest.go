@@ -13,7 +13,10 @@
 // amounts, paid and cancelled ones are not, a payment is applied exactly once
 // per idempotency key (also under concurrency), a replay or a second mutation
 // changes nothing, a changed or cancelled order is refused, and cancellation
-// crosses the call.
+// crosses the call. When the store implements sdk.Reverser, Run also checks
+// that a reversal undoes its payment once, that a replay answers
+// already_reversed, and that implausible pairs, reversals of a payment that
+// did not pay the order and a second reversal are refused.
 package storetest
 
 import (
@@ -102,6 +105,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("RefusesUnknownOrder", s.refusesUnknown)
 	t.Run("ConcurrentApplyPaysOnce", s.concurrent)
 	t.Run("HonoursCanceledContext", s.canceledContext)
+	t.Run("Reverser", s.runReverser)
 }
 
 type suite struct{ h Harness }

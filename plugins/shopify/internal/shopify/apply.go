@@ -35,10 +35,6 @@ func messages(errs []userError) string {
 	return strings.Join(out, "; ")
 }
 
-func refused(format string, args ...any) *sdk.ApplyPaymentResponse {
-	return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeRefused, Reason: fmt.Sprintf(format, args...)}
-}
-
 func alreadyPaid(o *orderNode, reason string) *sdk.ApplyPaymentResponse {
 	return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeAlreadyPaid, Reason: reason, Status: o.DisplayFinancialStatus}
 }
@@ -64,13 +60,13 @@ func (s *Store) applyPayment(ctx context.Context, st *state, req *sdk.ApplyPayme
 	gid, ok := orderGID(req.Order.ID)
 	switch {
 	case !ok:
-		return refused("order id %q is not a Shopify order id", req.Order.ID), nil
+		return sdk.Refused("", "order id %q is not a Shopify order id", req.Order.ID), nil
 	case m.ID == "":
 		return nil, sdk.Permanentf("shopify: the mutation has no id, so the payment could not be made idempotent")
 	case m.Amount <= 0:
-		return refused("payment amount %s is not positive", m.Amount), nil
+		return sdk.Refused("", "payment amount %s is not positive", m.Amount), nil
 	}
-	unlock, err := s.locks.lock(ctx, gid)
+	unlock, err := s.locks.Lock(ctx, gid)
 	if err != nil {
 		return nil, err
 	}
@@ -92,18 +88,18 @@ func (s *Store) applyPayment(ctx context.Context, st *state, req *sdk.ApplyPayme
 func (s *Store) decide(ctx context.Context, st *state, o *orderNode, req *sdk.ApplyPaymentRequest) (*sdk.ApplyPaymentResponse, error) {
 	m := req.Mutation
 	if o == nil {
-		return refused("order %s does not exist in Shopify (deleted, or older than 60 days without read_all_orders)", orderLabel(req.Order)), nil
+		return sdk.Refused("", "order %s does not exist in Shopify (deleted, or older than 60 days without read_all_orders)", orderLabel(req.Order)), nil
 	}
 	if o.marker() == m.ID {
 		return s.finish(ctx, st, o, m)
 	}
 	if o.cancelled() {
-		return refused("order %s was cancelled at %s", o.Name, o.CancelledAt.Format(time.RFC3339)), nil
+		return sdk.Refused("", "order %s was cancelled at %s", o.Name, o.CancelledAt.Format(time.RFC3339)), nil
 	}
 	if mk, rv := o.marker(), o.reversal(); mk != "" && rv != "" {
 		// Paid on paper only: whether this transfer replaces the reversed
 		// one is for a person to say, and Shopify needs a hand anyway.
-		return refused("order %s was paid by mutation %s, which the bank reversed (mutation %s): record a new payment in Shopify admin by hand",
+		return sdk.Refused("", "order %s was paid by mutation %s, which the bank reversed (mutation %s): record a new payment in Shopify admin by hand",
 			o.Name, mk, rv), nil
 	}
 	if mk := o.marker(); mk != "" {
@@ -118,17 +114,17 @@ func (s *Store) decide(ctx context.Context, st *state, o *orderNode, req *sdk.Ap
 		return alreadyPaid(o, "the order is already paid (not recorded by Lunas)"), nil
 	}
 	if !o.payable() {
-		return refused("order %s has financial status %s, not PENDING", o.Name, o.DisplayFinancialStatus), nil
+		return sdk.Refused("", "order %s has financial status %s, not PENDING", o.Name, o.DisplayFinancialStatus), nil
 	}
 	due, err := o.outstanding()
 	if err != nil {
-		return refused("cannot read the amount due of order %s exactly: %v", o.Name, err), nil
+		return sdk.Refused("", "cannot read the amount due of order %s exactly: %v", o.Name, err), nil
 	}
 	if due != m.Amount {
-		return refused("order %s is due %s %s, the payment is %s", o.Name, due, o.TotalOutstandingSet.ShopMoney.CurrencyCode, m.Amount), nil
+		return sdk.Refused("", "order %s is due %s %s, the payment is %s", o.Name, due, o.TotalOutstandingSet.ShopMoney.CurrencyCode, m.Amount), nil
 	}
 	if !o.CanMarkAsPaid {
-		return refused("Shopify says order %s cannot be marked as paid", o.Name), nil
+		return sdk.Refused("", "Shopify says order %s cannot be marked as paid", o.Name), nil
 	}
 	return nil, nil
 }
@@ -191,11 +187,11 @@ func (s *Store) markPaidRefused(ctx context.Context, st *state, o *orderNode, er
 	case err != nil:
 		return nil, err
 	case again == nil:
-		return refused("order %s disappeared while it was being paid", o.Name), nil
+		return sdk.Refused("", "order %s disappeared while it was being paid", o.Name), nil
 	case again.DisplayFinancialStatus == statusPaid:
 		return alreadyPaid(again, "Shopify reports the order already paid"), nil
 	case again.cancelled():
-		return refused("order %s was cancelled while it was being paid", o.Name), nil
+		return sdk.Refused("", "order %s was cancelled while it was being paid", o.Name), nil
 	}
 	return nil, sdk.Permanentf("shopify MarkPaid: order %s (financial status %s): %s", o.Name, again.DisplayFinancialStatus, st.api.cleaner().clean(msg))
 }

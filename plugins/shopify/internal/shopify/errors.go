@@ -122,14 +122,10 @@ func bodyMessage(body []byte) string {
 	return excerpt(body)
 }
 
-// excerpt shortens a body for an error message.
+// excerpt shortens a body for an error message (sdk.CleanReason, 200 runes).
 func excerpt(b []byte) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "..."
+	if s := sdk.CleanReason(string(b), 200); s != "" {
+		return s
 	}
-	if s == "" {
-		s = "empty body"
-	}
-	return s
+	return "empty body"
 }

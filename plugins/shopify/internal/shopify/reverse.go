@@ -40,12 +40,12 @@ func (s *Store) ReversePayment(ctx context.Context, req *sdk.ReversePaymentReque
 	case orig.ID == "" || rev.ID == "":
 		return nil, sdk.Permanentf("shopify: ReversePayment for order %s: the payment or the reversal has no mutation id", orderLabel(req.Order))
 	case !ok:
-		return reverseRefused("", "order id %q is not a Shopify order id", req.Order.ID), nil
+		return sdk.ReverseRefused("", "order id %q is not a Shopify order id", req.Order.ID), nil
 	}
-	if reason := reversalMismatch(orig, rev); reason != "" {
-		return reverseRefused("", "%s", reason), nil
+	if reason := sdk.ReversalMismatch(orig, rev); reason != "" {
+		return sdk.ReverseRefused("", "%s", reason), nil
 	}
-	unlock, err := s.locks.lock(ctx, gid)
+	unlock, err := s.locks.Lock(ctx, gid)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (s *Store) ReversePayment(ctx context.Context, req *sdk.ReversePaymentReque
 	case err != nil:
 		return nil, err
 	case o == nil:
-		return reverseRefused("", "order %s does not exist in Shopify (deleted, or older than 60 days without read_all_orders)", orderLabel(req.Order)), nil
+		return sdk.ReverseRefused("", "order %s does not exist in Shopify (deleted, or older than 60 days without read_all_orders)", orderLabel(req.Order)), nil
 	}
 	mk := reversalMarks(st.cfg, o, orig, rev)
 	if o.reversal() == rev.ID {
@@ -68,7 +68,7 @@ func (s *Store) ReversePayment(ctx context.Context, req *sdk.ReversePaymentReque
 	}
 	if reason := reversalRefusal(o, orig, rev); reason != "" {
 		s.log.Info("reversal refused", "order", o.Name, "mutation", orig.ID, "reversal", rev.ID, "reason", reason)
-		return reverseRefused(o.DisplayFinancialStatus, "%s", reason), nil
+		return sdk.ReverseRefused(o.DisplayFinancialStatus, "%s", reason), nil
 	}
 	if err := s.mark(ctx, st, o, "AnnotateReversal", mk); err != nil {
 		return nil, err
@@ -100,20 +100,6 @@ func merchantAction(o *orderNode) string {
 	return fmt.Sprintf("the order shows %s in Shopify: check it in Shopify admin before shipping", o.DisplayFinancialStatus)
 }
 
-// reversalMismatch returns why rev cannot be the reversal of orig, or "".
-// The core pairs them; this guards against a pairing no bank would make.
-func reversalMismatch(orig, rev sdk.Mutation) string {
-	switch {
-	case rev.Type != "DB":
-		return fmt.Sprintf("mutation %s is not a debit (type %q): only money going out reverses a payment", rev.ID, rev.Type)
-	case rev.ID == orig.ID:
-		return fmt.Sprintf("the reversal and the payment are the same mutation %s", rev.ID)
-	case rev.Amount != orig.Amount:
-		return fmt.Sprintf("reversal %s is %s but payment %s was %s: a partial reversal is left to a person", rev.ID, rev.Amount, orig.ID, orig.Amount)
-	}
-	return ""
-}
-
 // reversalRefusal returns why the order cannot take this reversal, or "".
 func reversalRefusal(o *orderNode, orig, rev sdk.Mutation) string {
 	switch marker, other := o.marker(), o.reversal(); {
@@ -127,8 +113,4 @@ func reversalRefusal(o *orderNode, orig, rev sdk.Mutation) string {
 			o.Name, other, rev.ID)
 	}
 	return ""
-}
-
-func reverseRefused(status, format string, args ...any) *sdk.ReversePaymentResponse {
-	return &sdk.ReversePaymentResponse{Outcome: sdk.OutcomeRefused, Reason: fmt.Sprintf(format, args...), Status: status}
 }

@@ -23,7 +23,7 @@ import (
 type Store struct {
 	log   hclog.Logger
 	state atomic.Pointer[state]
-	locks orderLocks
+	locks sdk.OrderLocks
 }
 
 var _ sdk.Store = (*Store)(nil)

@@ -34,17 +34,17 @@ func (s *Store) ApplyPayment(ctx context.Context, req *sdk.ApplyPaymentRequest) 
 		return nil, sdk.Permanentf("ApplyPayment for order %s: the mutation has no id", req.Order.ID)
 	}
 	if m.Type == "DB" {
-		return refused(req.Order.Status, "mutation %s is a debit (DB): money going out never pays an order", m.ID), nil
+		return sdk.Refused(req.Order.Status, "mutation %s is a debit (DB): money going out never pays an order", m.ID), nil
 	}
 	if m.Amount <= 0 {
-		return refused(req.Order.Status, "mutation %s has amount %s: only a positive transfer pays an order", m.ID, m.Amount), nil
+		return sdk.Refused(req.Order.Status, "mutation %s has amount %s: only a positive transfer pays an order", m.ID, m.Amount), nil
 	}
 	id, err := strconv.ParseInt(req.Order.ID, 10, 64)
 	if err != nil || id <= 0 {
-		return refused(req.Order.Status, "order id %q is not a WooCommerce order id", req.Order.ID), nil
+		return sdk.Refused(req.Order.Status, "order id %q is not a WooCommerce order id", req.Order.ID), nil
 	}
 
-	unlock, err := s.locks.lock(ctx, req.Order.ID)
+	unlock, err := s.locks.Lock(ctx, req.Order.ID)
 	if err != nil {
 		return nil, sdk.Retryable(fmt.Errorf("waiting for another payment on order %d: %w", id, err), 0)
 	}
@@ -52,7 +52,7 @@ func (s *Store) ApplyPayment(ctx context.Context, req *sdk.ApplyPaymentRequest) 
 
 	o, err := c.getOrder(ctx, id)
 	if statusOf(err) == 404 {
-		return refused("", "order %d (number %s) no longer exists in WooCommerce", id, req.Order.Number), nil
+		return sdk.Refused("", "order %d (number %s) no longer exists in WooCommerce", id, req.Order.Number), nil
 	}
 	if err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func (s *Store) alreadyPaid(ctx context.Context, cfg *config, c *client, o *wcOr
 	if marker != m.ID && reversal != "" {
 		// The order is not paid, but its payment history is: a person
 		// decides whether this transfer replaces the reversed one.
-		return refused(o.Status, "order %s was paid by Moota mutation %s, which the bank reversed (mutation %s): confirm a new payment by hand",
+		return sdk.Refused(o.Status, "order %s was paid by Moota mutation %s, which the bank reversed (mutation %s): confirm a new payment by hand",
 			o.label(), marker, reversal), nil
 	}
 	if marker != m.ID {
@@ -180,10 +180,6 @@ func checkPaid(o *wcOrder, want, mutationID string) error {
 		return sdk.Permanentf("order %s moved to %q but WooCommerce recorded no payment date (date_paid_gmt is empty); %s", o.label(), want, hint)
 	}
 	return nil
-}
-
-func refused(status, format string, args ...any) *sdk.ApplyPaymentResponse {
-	return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeRefused, Reason: fmt.Sprintf(format, args...), Status: status}
 }
 
 // keepClass adds context to err without changing its class or delay.

@@ -55,8 +55,8 @@ func (c *client) statusError(method, path string, resp *http.Response, body []by
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &wpErr) == nil {
-		e.Code = c.redact.Replace(truncate(wpErr.Code, 100))
-		e.Message = c.redact.Replace(truncate(wpErr.Message, 300))
+		e.Code = c.redact.Replace(sdk.CleanReason(wpErr.Code, 100))
+		e.Message = c.redact.Replace(sdk.CleanReason(wpErr.Message, 300))
 	}
 	switch s := resp.StatusCode; {
 	case s >= 300 && s < 400:
@@ -84,11 +84,4 @@ func withoutQuery(loc string) string {
 	}
 	u.RawQuery, u.Fragment, u.User = "", "", nil
 	return u.String()
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

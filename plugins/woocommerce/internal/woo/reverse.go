@@ -46,15 +46,15 @@ func (s *Store) ReversePayment(ctx context.Context, req *sdk.ReversePaymentReque
 	if orig.ID == "" || rev.ID == "" {
 		return nil, sdk.Permanentf("ReversePayment for order %s: the payment or the reversal has no mutation id", req.Order.ID)
 	}
-	if reason := reversalMismatch(orig, rev); reason != "" {
-		return reverseRefused(req.Order.Status, "%s", reason), nil
+	if reason := sdk.ReversalMismatch(orig, rev); reason != "" {
+		return sdk.ReverseRefused(req.Order.Status, "%s", reason), nil
 	}
 	id, err := strconv.ParseInt(req.Order.ID, 10, 64)
 	if err != nil || id <= 0 {
-		return reverseRefused(req.Order.Status, "order id %q is not a WooCommerce order id", req.Order.ID), nil
+		return sdk.ReverseRefused(req.Order.Status, "order id %q is not a WooCommerce order id", req.Order.ID), nil
 	}
 
-	unlock, err := s.locks.lock(ctx, req.Order.ID)
+	unlock, err := s.locks.Lock(ctx, req.Order.ID)
 	if err != nil {
 		return nil, sdk.Retryable(fmt.Errorf("waiting for another call on order %d: %w", id, err), 0)
 	}
@@ -62,7 +62,7 @@ func (s *Store) ReversePayment(ctx context.Context, req *sdk.ReversePaymentReque
 
 	o, err := c.getOrder(ctx, id)
 	if statusOf(err) == 404 {
-		return reverseRefused("", "order %d (number %s) no longer exists in WooCommerce", id, req.Order.Number), nil
+		return sdk.ReverseRefused("", "order %d (number %s) no longer exists in WooCommerce", id, req.Order.Number), nil
 	}
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (s *Store) ReversePayment(ctx context.Context, req *sdk.ReversePaymentReque
 	}
 	if reason := reversalRefusal(o, orig, rev); reason != "" {
 		s.log.Info("reversal refused", "order_id", o.ID, "number", o.number(), "mutation_id", orig.ID, "reversal_id", rev.ID, "reason", reason)
-		return reverseRefused(o.Status, "%s", reason), nil
+		return sdk.ReverseRefused(o.Status, "%s", reason), nil
 	}
 
 	saved, err := c.markReversed(ctx, o.ID, rev.ID)
@@ -110,20 +110,6 @@ func (s *Store) alreadyReversed(ctx context.Context, cfg *config, c *client, o *
 		Reason: fmt.Sprintf("order %s was already reversed by mutation %s (it is now %q)", o.label(), rev.ID, o.Status)}, nil
 }
 
-// reversalMismatch returns why rev cannot be the reversal of orig, or "".
-// The core pairs them; this guards against a pairing no bank would make.
-func reversalMismatch(orig, rev sdk.Mutation) string {
-	switch {
-	case rev.Type != "DB":
-		return fmt.Sprintf("mutation %s is not a debit (type %q): only money going out reverses a payment", rev.ID, rev.Type)
-	case rev.ID == orig.ID:
-		return fmt.Sprintf("the reversal and the payment are the same mutation %s", rev.ID)
-	case rev.Amount != orig.Amount:
-		return fmt.Sprintf("reversal %s is %s but payment %s was %s: a partial reversal is left to a person", rev.ID, rev.Amount, orig.ID, orig.Amount)
-	}
-	return ""
-}
-
 // reversalRefusal returns why the order cannot take this reversal, or "".
 func reversalRefusal(o *wcOrder, orig, rev sdk.Mutation) string {
 	switch marker, other := o.marker(), o.reversal(); {
@@ -154,8 +140,4 @@ func checkReversed(o *wcOrder, reversalID string) error {
 
 func reversalData(orig, rev sdk.Mutation, o *wcOrder) noteData {
 	return noteData{Mutation: orig, Reversal: rev, OrderNumber: o.number()}
-}
-
-func reverseRefused(status, format string, args ...any) *sdk.ReversePaymentResponse {
-	return &sdk.ReversePaymentResponse{Outcome: sdk.OutcomeRefused, Reason: fmt.Sprintf(format, args...), Status: status}
 }

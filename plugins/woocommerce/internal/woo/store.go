@@ -26,7 +26,7 @@ import (
 // concurrent use; Configure may be called again to replace the settings.
 type Store struct {
 	log   hclog.Logger
-	locks orderLocks
+	locks sdk.OrderLocks
 
 	mu     sync.RWMutex
 	cfg    *config
