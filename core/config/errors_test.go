@@ -173,6 +173,11 @@ func TestValidateInCode(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate() of a complete Config: %v", err)
 	}
+	c.MaxBodyBytesInFlight = 2 * DefaultMaxBodyBytes
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "max_body_bytes 1048576 is more than a quarter of max_body_bytes_in_flight (2097152)") {
+		t.Errorf("Validate() with a budget of two bodies: %v; want the quarter rule", err)
+	}
+	c.MaxBodyBytesInFlight = DefaultMaxBodyBytesInFlight
 	c.Stores[0].Settings = []byte(`["not", "an", "object"]`)
 	if err := c.Validate(); err == nil || err.Error() != `store "demo": settings must be a JSON object` {
 		t.Errorf("Validate() with array settings: %v", err)

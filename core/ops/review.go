@@ -8,6 +8,9 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -80,7 +83,11 @@ func (h reviewAPI) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h reviewAPI) get(w http.ResponseWriter, r *http.Request) {
-	item, err := h.inbox.Get(r.Context(), r.PathValue("id"))
+	id := reviewID(w, r)
+	if id == "" {
+		return
+	}
+	item, err := h.inbox.Get(r.Context(), id)
 	if err != nil {
 		h.fail(w, "get review item", err)
 		return
@@ -92,10 +99,11 @@ func (h reviewAPI) resolve(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Order string `json:"order"`
 	}
-	if !decodeBody(w, r, &body) {
+	id := reviewID(w, r)
+	if id == "" || !decodeBody(w, r, &body) {
 		return
 	}
-	item, err := h.inbox.Resolve(r.Context(), r.PathValue("id"), body.Order, actor(r))
+	item, err := h.inbox.Resolve(r.Context(), id, body.Order, actor(r))
 	if err != nil {
 		h.fail(w, "resolve review item", err)
 		return
@@ -108,10 +116,11 @@ func (h reviewAPI) dismiss(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Reason string `json:"reason"`
 	}
-	if !decodeBody(w, r, &body) {
+	id := reviewID(w, r)
+	if id == "" || !decodeBody(w, r, &body) {
 		return
 	}
-	item, err := h.inbox.Dismiss(r.Context(), r.PathValue("id"), body.Reason, actor(r))
+	item, err := h.inbox.Dismiss(r.Context(), id, body.Reason, actor(r))
 	if err != nil {
 		h.fail(w, "dismiss review item", err)
 		return
@@ -168,12 +177,49 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// printable drops control and format characters (ESC, U+2028, bidi
+// overrides) from a client-given name before it is stored in the audit
+// trail and shown on terminals.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// validReviewID reports whether id can be a review item's id: a task id
+// such as "moota:{bank_id}:{mutation_id}", of the characters ids may hold
+// plus ':'. Anything else is refused before it reaches a Redis key.
+func validReviewID(id string) bool {
+	if id == "" || len(id) > 3*core.MaxIDLen {
+		return false
+	}
+	for _, part := range strings.Split(id, ":") {
+		if part != "" && !core.ValidID(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// reviewID is the {id} of the request path, or "" after answering 400.
+func reviewID(w http.ResponseWriter, r *http.Request) string {
+	id := r.PathValue("id")
+	if !validReviewID(id) {
+		writeError(w, http.StatusBadRequest, "a review id holds only letters, digits, '.', '_', '-' and ':'")
+		return ""
+	}
+	return id
+}
+
 // actor names who acted: the admin login and the client's X-Lunas-Actor.
 func actor(r *http.Request) string {
 	user, _, _ := r.BasicAuth()
-	client := r.Header.Get("X-Lunas-Actor")
+	client := printable(r.Header.Get("X-Lunas-Actor"))
 	if len(client) > 100 {
-		client = client[:100]
+		client = strings.ToValidUTF8(client[:100], "")
 	}
 	switch {
 	case user != "" && client != "":

@@ -166,6 +166,8 @@ func TestReviewActions(t *testing.T) {
 	}{
 		{"get", http.MethodGet, "/api/review/moota:b:m1", "", 200, `"id":"moota:b:m1"`},
 		{"get unknown", http.MethodGet, "/api/review/nope", "", 404, "not found"},
+		{"get an id with an escape sequence", http.MethodGet, "/api/review/moota:b:m%1B%5B2J", "", 400, "review id"},
+		{"resolve an id with a quote", http.MethodPost, "/api/review/moota:b:m'1/resolve", `{"order":"1002"}`, 400, "review id"},
 		{"resolve", http.MethodPost, "/api/review/moota:b:m1/resolve", `{"order":"1002"}`, 200, `"actor":"` + testUser + ` (cli-user)"`},
 		{"resolve refused", http.MethodPost, "/api/review/moota:b:m1/resolve", `{"order":"refused"}`, 422, "cancelled"},
 		{"resolve twice", http.MethodPost, "/api/review/moota:b:m1/resolve", `{"order":"twice"}`, 409, "already resolved by alice"},

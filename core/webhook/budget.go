@@ -37,9 +37,6 @@ func NewBudget(limit int64) *Budget {
 	return &Budget{limit: limit, perSource: max(limit/sourceShare, 1), source: map[netip.Prefix]int64{}}
 }
 
-// Limit is the budget's size in bytes.
-func (b *Budget) Limit() int64 { return b.limit }
-
 // take reserves n bytes for a request from ip, or reports false when the
 // budget or the source's share of it has no room.
 func (b *Budget) take(ip netip.Addr, n int64) bool {

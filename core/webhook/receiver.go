@@ -120,6 +120,7 @@ func (rc *Receiver) handle(w http.ResponseWriter, r *http.Request, d *core.Deliv
 		switch {
 		case errors.Is(err, errBusy):
 			d.Verdict = "busy"
+			rc.logRejected("body budget spent; answering 503", "remote_ip", d.RemoteIP, "content_length", r.ContentLength)
 			w.Header().Set("Retry-After", "5")
 			return writeError(w, http.StatusServiceUnavailable, "too many request bytes in flight; retry later")
 		case errors.As(err, &tooBig):

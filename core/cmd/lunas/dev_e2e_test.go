@@ -99,6 +99,19 @@ func TestDevQuickstart(t *testing.T) {
 	if len(tasks.Tasks) != 1 || tasks.Tasks[0].ID != "moota:4Aqz9OmvWPV:3ykVJxnwYkN" {
 		t.Fatalf("asynqmon shows %+v, want the completed task", tasks)
 	}
+
+	// The login-free admin listener answers a page that reached it through
+	// DNS rebinding (its own host name resolving to 127.0.0.1) with 421.
+	req, _ := http.NewRequest(http.MethodGet, "http://"+admin+"/monitoring/api/queues", nil)
+	req.Host = "rebind.evil.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Fatalf("lunas dev's admin with Host rebind.evil.example = %d; want 421", resp.StatusCode)
+	}
 }
 
 func getJSON(t *testing.T, url string, v any) {
