@@ -17,7 +17,7 @@ func routes(cfg Config, monitor http.Handler) *http.ServeMux {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{
 		ErrorLog: hclogPrinter{cfg.Logger},
 	}))
-	mux.Handle("GET /readyz", readiness{redis: cfg.Redis, ready: cfg.Ready})
+	mux.Handle("GET /readyz", readiness{redis: cfg.Redis, ready: cfg.Ready, health: cfg.StoreHealth})
 	if cfg.Review != nil {
 		api := reviewAPI{inbox: cfg.Review, log: cfg.Logger}
 		mux.HandleFunc("GET /api/review", api.list)

@@ -147,6 +147,10 @@ func (a *App) Open(ctx context.Context) (err error) {
 	for _, s := range a.Config.Stores {
 		opsCfg.Stores = append(opsCfg.Stores, s.Name)
 	}
+	// Each store's health on /metrics: lunas_store_up, lunas_store_failing_seconds.
+	if opsCfg.StoreHealth != nil {
+		a.registry.MustRegister(ops.StoreHealthCollector{Health: opsCfg.StoreHealth})
+	}
 	a.admin, err = ops.NewHandler(opsCfg)
 	if err != nil {
 		return err
