@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -100,18 +99,13 @@ func (c *console) queueViews(now time.Time) (queues, orphans []queueView, err er
 		}
 		queues = append(queues, v)
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		store, ok := strings.CutPrefix(name, storeQueuePrefix)
-		if !ok || slices.Contains(c.stores, store) {
-			continue
-		}
-		v, err := c.queueView(now, name, true)
-		if err != nil {
-			return nil, nil, err
-		}
-		v.Store = store
-		v.Commands = orphanCommands(store, name)
+	found, err := OrphanQueues(c.queues, c.stores)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, o := range found {
+		v := viewOf(now, o.Name, o.Info)
+		v.Store, v.Commands = o.Store, o.Commands
 		orphans = append(orphans, v)
 	}
 	return queues, orphans, nil
@@ -130,6 +124,12 @@ func (c *console) queueView(now time.Time, name string, exists bool) (queueView,
 	if err != nil {
 		return v, err
 	}
+	return viewOf(now, name, info), nil
+}
+
+// viewOf is the backlog of queue name from its Asynq counts.
+func viewOf(now time.Time, name string, info *asynq.QueueInfo) queueView {
+	v := queueView{Name: name, URL: queueURL(name), Exists: true}
 	v.Size, v.Pending, v.Active, v.Scheduled, v.Retry, v.Archived = info.Size, info.Pending, info.Active, info.Scheduled, info.Retry, info.Archived
 	v.Paused = info.Paused
 	if info.Pending > 0 {
@@ -137,21 +137,7 @@ func (c *console) queueView(now time.Time, name string, exists bool) (queueView,
 		v.OldestPendingSince = now.Add(-info.Latency)
 		v.OldestPendingFor = ago(now, v.OldestPendingSince)
 	}
-	return v, nil
-}
-
-// orphanCommands say how to empty a queue no configured store drains:
-// bring the store back so its worker takes the pending tasks, then run its
-// archived ones again. Deleting the queue is not offered: its tasks are
-// payments.
-func orphanCommands(store, queue string) []string {
-	return []string{
-		"# drain: put the store block back in the config (or rename the new block back) and restart",
-		`store "` + store + `" { ... }`,
-		"# replay its archived and retrying tasks once the store is back",
-		"lunas replay --queue " + queue + " --state archived",
-		"lunas replay --queue " + queue + " --state retry",
-	}
+	return v
 }
 
 // storeHealth splits the stores into failing (longest failing first) and

@@ -119,6 +119,7 @@ func (a *App) Open(ctx context.Context) (err error) {
 		if err := a.startWorker(ctx, aopt, review); err != nil {
 			return err
 		}
+		a.warnOrphanQueues()
 	}
 	public := http.NewServeMux()
 	if a.Role == RoleAll || a.Role == RoleReceiver {
