@@ -74,7 +74,7 @@ func (r *ConfigureRequest) Decode(v any) error {
 	dec := json.NewDecoder(bytesReader(r.Settings))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return Permanent(fmt.Errorf("settings: %w", err))
+		return Permanent(fmt.Errorf("settings: %w", settingsError(err)))
 	}
 	return nil
 }

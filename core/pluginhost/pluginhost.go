@@ -217,7 +217,7 @@ func (p *Plugin) launchLocked(ctx context.Context) (sdk.Store, error) {
 	}
 	if _, err := store.Configure(cctx, &sdk.ConfigureRequest{StoreName: p.cfg.Store, Settings: settings}); err != nil {
 		client.Kill()
-		return nil, fmt.Errorf("store %q: configure: %w", p.cfg.Store, err)
+		return nil, &ConfigureError{Store: p.cfg.Store, Err: err}
 	}
 	if p.launchCount > 1 {
 		p.log.Warn("plugin restarted", "launches", p.launchCount)
@@ -225,6 +225,21 @@ func (p *Plugin) launchLocked(ctx context.Context) (sdk.Store, error) {
 	p.client, p.store = client, store
 	return store, nil
 }
+
+// ConfigureError is the plugin's Configure failing at start: for a
+// permanent error (sdk.IsPermanent), the plugin refused the store block's
+// settings.
+type ConfigureError struct {
+	Store string // the store's name
+	Err   error  // the plugin's error, classified
+}
+
+func (e *ConfigureError) Error() string {
+	return fmt.Sprintf("store %q: configure: %v", e.Store, e.Err)
+}
+
+// Unwrap returns the plugin's error.
+func (e *ConfigureError) Unwrap() error { return e.Err }
 
 // afterCheck, when set by a test, runs between the checks of a binary and
 // its launch: where an attacker would swap the file.

@@ -83,21 +83,11 @@ func (a *App) Open(ctx context.Context) (err error) {
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	rdb, aopt, err := redisConn(a.Config.Redis)
+	rdb, aopt, err := openRedis(ctx, a.Config)
 	if err != nil {
 		return err
 	}
 	a.rdb = rdb
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		return fmt.Errorf("redis: %w", err)
-	}
-	if a.Config.Redis.RequirePersistence {
-		if err := checkPersistence(pctx, rdb); err != nil {
-			return err
-		}
-	}
 	review := lredis.NewReviewStore(rdb)
 	a.redisOpt = aopt
 	a.client = asynq.NewClient(aopt)
@@ -217,7 +207,7 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 			Dir: a.PluginDir, Logger: a.Logger, PassEnv: s.Env, Env: a.PluginEnv,
 		})
 		if err != nil {
-			return err
+			return storeStartError(a.Config, s.Name, err)
 		}
 		a.plugins[s.Name] = p
 		routes.byStore[s.Name] = payment.Route{Name: s.Name, Store: p, Window: s.Window, Slack: s.Slack, Timeout: s.Timeout}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,8 +51,10 @@ func TestCheckStartsEachPluginAndCallsHealth(t *testing.T) {
 	testutil.Binary(t, "lunas-plugin-demo")
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.hcl")
+	redisBlock := fmt.Sprintf("redis {\n  addr = %q\n  db   = %d\n}\n", r.Addr, r.DB)
 	os.WriteFile(good, []byte(`
 webhook "moota" { secrets = ["s3cret-value"] }
+`+redisBlock+`
 store "demo" {
   plugin   = "demo"
   bank_ids = ["*"]
@@ -75,13 +78,14 @@ store "demo" {
 	bad := filepath.Join(dir, "bad.hcl")
 	os.WriteFile(bad, []byte(`
 webhook "moota" { secrets = ["s3cret-value"] }
+`+redisBlock+`
 store "demo" {
   plugin   = "demo"
   bank_ids = ["*"]
   settings = { redis_addr = "127.0.0.1:1" }
 }`), 0o600)
 	out, err = execOut(cmd, "check", "--config", bad)
-	if err == nil || !strings.Contains(out, "error") {
+	if err == nil || !strings.Contains(out, "error") || strings.Contains(out, "configuration is valid") {
 		t.Fatalf("check with an unreachable store: %v\n%s", err, out)
 	}
 	typo := filepath.Join(dir, "typo.hcl")

@@ -87,3 +87,42 @@ func laneDialer(c config.Redis) queue.Dialer {
 		}
 	}
 }
+
+// redisOpenTimeout bounds the start-up PING and persistence check.
+const redisOpenTimeout = 5 * time.Second
+
+// openRedis connects to the Redis that cfg names as serve does before it
+// starts anything: a PING, then, with require_persistence, the persistence
+// check. Its errors name the redis block's file:line. lunas check uses it
+// too, so that it refuses exactly what serve would.
+func openRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, asynq.RedisConnOpt, error) {
+	rdb, aopt, err := redisConn(cfg.Redis)
+	if err != nil {
+		return nil, nil, cfg.RedisError("url", err.Error())
+	}
+	ctx, cancel := context.WithTimeout(ctx, redisOpenTimeout)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		_ = rdb.Close()
+		return nil, nil, cfg.RedisError(redisAttr(cfg.Redis), "redis: "+err.Error())
+	}
+	if cfg.Redis.RequirePersistence {
+		if err := checkPersistence(ctx, rdb); err != nil {
+			_ = rdb.Close()
+			return nil, nil, cfg.RedisError("require_persistence", err.Error())
+		}
+	}
+	return rdb, aopt, nil
+}
+
+// redisAttr is the attribute that says how to reach Redis, for an error
+// about reaching it.
+func redisAttr(c config.Redis) string {
+	switch {
+	case c.URL != "":
+		return "url"
+	case c.Sentinel != nil:
+		return "sentinel"
+	}
+	return "addr"
+}
