@@ -266,6 +266,14 @@ func TestReviewTimesCarryTheirZone(t *testing.T) {
 	if n := strings.Count(b.String(), "2026-03-01 09:30"); n != 3 || strings.Count(b.String(), " WIB") != 3 {
 		t.Errorf("times without their zone:\n%s", b.String())
 	}
+	// A time not known (an item stored before the field existed) is not
+	// printed as a date in year 1.
+	b.Reset()
+	it.Date = time.Time{}
+	printReviewItem(&b, it)
+	if strings.Contains(b.String(), "0001-01-01") {
+		t.Errorf("a zero time printed as a date:\n%s", b.String())
+	}
 }
 
 // TestVersion: a semantic version, the commit, the build date and Go's version.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"github.com/lunas-dev/lunas/core"
@@ -142,6 +143,15 @@ const (
 	secondsLayout = "2006-01-02 15:04:05 MST"
 )
 
+// zoned formats t in Asia/Jakarta with layout; the zero time, which means
+// "not known", is "-" rather than a date in year 1.
+func zoned(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(core.Jakarta).Format(layout)
+}
+
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -153,7 +163,7 @@ func printReviewTable(w io.Writer, items []core.ReviewItem) {
 	fmt.Fprintln(tw, "ID\tSTATUS\tREASON\tSTORE\tAMOUNT\tCREATED\tDETAIL")
 	for _, it := range items {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", termSafe(it.ID), termSafe(string(it.Status)), termSafe(string(it.Reason)), termSafe(it.Store), it.Amount,
-			it.CreatedAt.In(core.Jakarta).Format(timeLayout), truncateText(termSafe(it.Detail), 60))
+			zoned(it.CreatedAt, timeLayout), truncateText(termSafe(it.Detail), 60))
 	}
 	tw.Flush()
 	if len(items) == 0 {
@@ -168,7 +178,7 @@ func printReviewItem(w io.Writer, it core.ReviewItem) {
 	t := termSafe
 	fmt.Fprintf(w, "ID           %s\nStatus       %s\nReason       %s\nDetail       %s\nStore        %s\n", t(it.ID), t(string(it.Status)), t(string(it.Reason)), t(it.Detail), t(it.Store))
 	fmt.Fprintf(w, "Mutation     %s (%s) Rp %s on bank %s, %s\nDescription  %s\n", t(it.MutationID), t(it.Type), it.Amount, t(it.BankID),
-		it.Date.In(core.Jakarta).Format(timeLayout), t(it.Description))
+		zoned(it.Date, timeLayout), t(it.Description))
 	if it.ResolvedOrder != "" {
 		fmt.Fprintf(w, "Paid order   %s\n", t(it.ResolvedOrder))
 	}
@@ -181,7 +191,7 @@ func printReviewItem(w io.Writer, it core.ReviewItem) {
 	if len(it.Actions) > 0 {
 		fmt.Fprintln(w, "History:")
 		for _, a := range it.Actions {
-			fmt.Fprintf(w, "  %s  %s  %s  %s\n", a.At.In(core.Jakarta).Format(secondsLayout), t(a.Actor), t(a.Action), t(a.Detail))
+			fmt.Fprintf(w, "  %s  %s  %s  %s\n", zoned(a.At, secondsLayout), t(a.Actor), t(a.Action), t(a.Detail))
 		}
 	}
 	if it.Status == core.ReviewOpen {
