@@ -43,6 +43,9 @@ func (t *task) pay(ctx context.Context) error {
 		} else if ok {
 			return t.replayed(ctx, done)
 		}
+		if ok, err := t.verified(ctx); err != nil || !ok {
+			return err
+		}
 		match, err := s.match(ctx, t.route, m, core.Hints(m.Description))
 		if err != nil {
 			return err
@@ -90,7 +93,7 @@ func (s *Service) match(ctx context.Context, route Route, m *core.Mutation, hint
 	if err != nil {
 		return core.Match{}, err
 	}
-	return core.MatchOrders(m.Mutation, orders, w), nil
+	return core.MatchOrders(*m, orders, w), nil
 }
 
 // find asks the store for the open orders created since that could be paid by m.
@@ -195,4 +198,28 @@ func (t *task) replayed(ctx context.Context, done Applied) error {
 	t.log.Warn("a mutation that already paid an order arrived again; recorded for review as a replay", "paid", done.OrderNumber)
 	detail := fmt.Sprintf("mutation %s already paid %s; this delivery is a replay and pays nothing", m.ID, paid)
 	return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewReplay, detail, ref), t.route.Name, OutcomeReplay)
+}
+
+// verified confirms the credit through the Verifier, when there is one.
+// An unconfirmed credit is recorded for review (ok false, err nil); an
+// outage is a retryable error.
+func (t *task) verified(ctx context.Context) (bool, error) {
+	s, m := t.s, t.m
+	if s.cfg.Verifier == nil {
+		return true, nil
+	}
+	v, err := s.cfg.Verifier.Verify(ctx, m)
+	if err != nil {
+		if sdk.IsPermanent(err) {
+			return false, fmt.Errorf("verify the credit with Moota: %w", err)
+		}
+		_, delay := sdk.ClassOf(err)
+		return false, sdk.Retryable(fmt.Errorf("verify the credit with Moota: %w", err), delay)
+	}
+	if v.Verdict == core.Verified {
+		return true, nil
+	}
+	t.log.Warn("Moota's API does not confirm this credit; recorded for review", "verdict", v.Verdict, "reason", v.Reason)
+	detail := fmt.Sprintf("Moota's API does not confirm mutation %s (%s): %s; it pays nothing until a person checks it", m.ID, v.Verdict, v.Reason)
+	return false, s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewUnverified, detail, nil), t.route.Name, OutcomeUnverified)
 }

@@ -12,18 +12,19 @@ import (
 
 // Outcomes the service counts, beyond the sdk's.
 const (
-	OutcomeDebit     = "debit_ignored"
-	OutcomeAmbiguous = "ambiguous"
-	OutcomeUnmatched = "unmatched"
-	OutcomeRecheck   = "recheck"
-	OutcomeRefused   = "refused"
-	OutcomeUnrouted  = "unrouted"
-	OutcomeReversed  = "reversed"
-	OutcomeFailed    = "failed"
-	OutcomeRetry     = "retry"
-	OutcomeReplay    = "replay"
-	OutcomeConflict  = "conflict"
-	OutcomeInvalid   = "invalid"
+	OutcomeDebit      = "debit_ignored"
+	OutcomeAmbiguous  = "ambiguous"
+	OutcomeUnmatched  = "unmatched"
+	OutcomeRecheck    = "recheck"
+	OutcomeRefused    = "refused"
+	OutcomeUnrouted   = "unrouted"
+	OutcomeReversed   = "reversed"
+	OutcomeFailed     = "failed"
+	OutcomeRetry      = "retry"
+	OutcomeReplay     = "replay"
+	OutcomeConflict   = "conflict"
+	OutcomeInvalid    = "invalid"
+	OutcomeUnverified = "unverified"
 )
 
 // ErrRecheck marks an unmatched payment waiting for its order: retry it

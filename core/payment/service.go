@@ -42,6 +42,10 @@ type Config struct {
 	// Rechecks counts re-checks of unmatched payments. Nil, or an empty
 	// Recheck schedule: an unmatched payment goes to review at once.
 	Rechecks Rechecks
+	// Verifier, when set (moota { verify_payments = true }), confirms every
+	// new credit through Moota's API before it is matched: one the API does
+	// not list as delivered goes to review as unverified.
+	Verifier Verifier
 	// Recheck is when an unmatched payment is tried again before it goes to
 	// review (orders that reach the store after the transfer).
 	Recheck []time.Duration
