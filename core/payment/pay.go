@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,11 +14,11 @@ import (
 
 // task is one mutation being processed for one store.
 type task struct {
-	s          *Service
-	log        hclog.Logger
-	route      Route
-	m          *core.Mutation
-	receivedAt time.Time
+	s       *Service
+	log     hclog.Logger
+	route   Route
+	m       *core.Mutation
+	attempt Attempt
 }
 
 // pay handles a credit: the order chosen before (a retry), else the one
@@ -74,10 +75,16 @@ func (t *task) pay(ctx context.Context) error {
 	case sdk.OutcomePaid, sdk.OutcomeAlreadyPaid:
 		log.Info("payment applied", "outcome", applied.Outcome, "status", applied.Status, "by_number", byNumber)
 		s.metrics.Outcome(t.route.Name, string(applied.Outcome))
-		if applied.Outcome == sdk.OutcomePaid && !t.receivedAt.IsZero() {
-			s.metrics.Paid(s.cfg.Now().Sub(t.receivedAt))
+		if applied.Outcome == sdk.OutcomePaid && !t.attempt.ReceivedAt.IsZero() {
+			s.metrics.Paid(s.cfg.Now().Sub(t.attempt.ReceivedAt))
 		}
-		return s.afterPaid(ctx, t.route, m, order)
+		if err := s.afterPaid(ctx, t.route, m, order); err != nil {
+			return err
+		}
+		if t.attempt.Retry > 0 {
+			t.closeUnreachable(ctx, order, applied.Outcome)
+		}
+		return nil
 	case sdk.OutcomeRefused:
 		log.Warn("store refused the payment; recorded for review", "reason", applied.Reason)
 		return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewRefused, applied.Reason, []sdk.Order{order}), t.route.Name, OutcomeRefused)
@@ -223,3 +230,23 @@ func (t *task) verified(ctx context.Context) (bool, error) {
 	detail := fmt.Sprintf("Moota's API does not confirm mutation %s (%s): %s; it pays nothing until a person checks it", m.ID, v.Verdict, v.Reason)
 	return false, s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewUnverified, detail, nil), t.route.Name, OutcomeUnverified)
 }
+
+// closeUnreachable resolves the "store unreachable" item of a payment that
+// was applied at last. A first attempt cannot have one, so only retries
+// look.
+func (t *task) closeUnreachable(ctx context.Context, order sdk.Order, outcome sdk.Outcome) {
+	_, err := t.s.cfg.Review.UpdateReview(ctx, t.m.TaskID(), func(item *core.ReviewItem) error {
+		if item.Status != core.ReviewOpen || item.Reason != core.ReviewUnreachable {
+			return errNothingToClose
+		}
+		item.Status, item.ResolvedOrder = core.ReviewResolved, order.Number
+		item.Actions = append(item.Actions, core.ReviewAction{At: t.s.cfg.Now().UTC(), Actor: "lunas", Action: "resolve",
+			Detail: fmt.Sprintf("order %s: %s once the store answered again", order.Number, outcome)})
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNothingToClose) && !errors.Is(err, core.ErrNotFound) {
+		t.log.Warn("could not close the store-unreachable review item", "error", err)
+	}
+}
+
+var errNothingToClose = errors.New("no open store-unreachable item")

@@ -90,7 +90,7 @@ func TestOrdersAcceptOnlyTheirAccount(t *testing.T) {
 			r := newRig(t)
 			r.orders = tt.orders
 			m := credit(t, tt.fields)
-			if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+			if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 				t.Fatal(err)
 			}
 			switch {
@@ -141,7 +141,7 @@ func TestVerifyPayments(t *testing.T) {
 			r := newRig(t, func(c *payment.Config) { c.Verifier = verifier(tt.answer) })
 			r.orders = []sdk.Order{order("2001", 250000)}
 			m := credit(t, nil)
-			err := r.svc.Process(context.Background(), m, time.Time{})
+			err := r.svc.Process(context.Background(), m, payment.Attempt{})
 			if (tt.wantErr == nil) != (err == nil) || (tt.wantErr != nil && !tt.wantErr(err)) {
 				t.Fatalf("err = %v", err)
 			}
