@@ -230,9 +230,9 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 	}
 	pcfg := payment.Config{
 		Routes: routes, Review: review,
-		Choices:  &lredis.Choices{RDB: a.rdb, TTL: queue.Retention, Ack: a.replicaAck()},
-		Ledger:   lredis.NewLedger(a.rdb),
-		Health:   health, UnreachableAfter: a.Config.Review.UnreachableAfter,
+		Choices: &lredis.Choices{RDB: a.rdb, TTL: queue.Retention, Ack: a.replicaAck()},
+		Ledger:  lredis.NewLedger(a.rdb),
+		Health:  health, UnreachableAfter: a.Config.Review.UnreachableAfter,
 		Rechecks: &lredis.Rechecks{RDB: a.rdb},
 		Recheck:  a.Config.Review.Recheck, ReversalWindow: a.Config.Reversal.Window, ReversalPatterns: patterns,
 		Logger: a.Logger, Metrics: queue.NewWorkerMetrics(a.registry),
