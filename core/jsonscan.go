@@ -300,6 +300,8 @@ func decodeWire(obj []byte) (wire, error) {
 			ferr = jsonString(v, "date", &w.Date)
 		case nameIs(key, "created_at"):
 			ferr = jsonString(v, "created_at", &w.CreatedAt)
+		case nameIs(key, "payment_detail"):
+			w.PaymentDetail = json.RawMessage(v)
 		case nameIs(key, "bank"):
 			switch v[0] {
 			case 'n':

@@ -24,6 +24,9 @@ type Match struct {
 	Order      sdk.Order   // the order to pay, when Kind is Matched
 	Candidates []sdk.Order // every order whose amount fits
 	ByNumber   bool        // the order was chosen by its number in the description
+	// ByReference: the order was chosen by what the bank named: its VA
+	// number, or the checkout reference in payment_detail.order_id.
+	ByReference bool
 }
 
 // Window is when an order must have been created to be paid by a
@@ -42,15 +45,33 @@ func (w Window) Contains(t time.Time) bool {
 }
 
 // MatchOrders decides which of the store's open orders the credit m pays.
-// A candidate is an unpaid order created inside w whose amount due equals
-// the mutation amount exactly. One candidate is the match. Several
-// are ambiguous unless exactly one of them has its order number as a whole
-// token in the bank description (customers often type it). The function
-// is pure: it never calls a store.
-func MatchOrders(m sdk.Mutation, orders []sdk.Order, w Window) Match {
+// The function is pure: it never calls a store. A candidate is an unpaid
+// order created inside w whose amount due equals the mutation amount
+// exactly, and that accepts the mutation's account:
+//
+//   - an order that names the Moota account it expects (BankID) is paid
+//     only from that account, so a BRI transfer never pays a BCA order;
+//   - a virtual-account mutation (IsVirtualAccount) pays only the order
+//     holding its VA number (AccountNumber), or one that names no VA; an
+//     order with a VA number is paid only through that VA;
+//   - QRIS and transfers keep amount matching within their account.
+//
+// Among the candidates, the order the bank names decides: the one whose
+// VA number is the mutation's, else the one whose payment reference is
+// payment_detail.order_id, else exactly one whose order number appears
+// as a whole token in the bank description (customers often type it).
+// One candidate is the match; several left undecided are ambiguous.
+func MatchOrders(m Mutation, orders []sdk.Order, w Window) Match {
+	va := IsVirtualAccount(m.BankType)
 	var cands []sdk.Order
 	for _, o := range orders {
 		if o.Amount != m.Amount || o.PaidBy != "" || !w.Contains(o.CreatedAt) {
+			continue
+		}
+		if o.BankID != "" && o.BankID != m.BankID {
+			continue
+		}
+		if o.VANumber != "" && (!va || o.VANumber != m.AccountNumber) {
 			continue
 		}
 		cands = append(cands, o)
@@ -61,16 +82,35 @@ func MatchOrders(m sdk.Mutation, orders []sdk.Order, w Window) Match {
 	case 1:
 		return Match{Kind: Matched, Order: cands[0], Candidates: cands}
 	}
-	var named []sdk.Order
-	for _, o := range cands {
-		if mentionsNumber(m.Description, o.Number) {
-			named = append(named, o)
+	for _, pick := range []func(sdk.Order) bool{
+		func(o sdk.Order) bool { return va && o.VANumber != "" }, // the VA number is the mutation's (filtered above)
+		func(o sdk.Order) bool { return m.PaymentOrderID != "" && o.PaymentRef == m.PaymentOrderID },
+	} {
+		if named := filter(cands, pick); len(named) == 1 {
+			return Match{Kind: Matched, Order: named[0], Candidates: cands, ByReference: true}
 		}
 	}
-	if len(named) == 1 {
+	if named := filter(cands, func(o sdk.Order) bool { return mentionsNumber(m.Description, o.Number) }); len(named) == 1 {
 		return Match{Kind: Matched, Order: named[0], Candidates: cands, ByNumber: true}
 	}
 	return Match{Kind: Ambiguous, Candidates: cands}
+}
+
+// IsVirtualAccount reports whether a Moota bank_type is a virtual account
+// ("bniVA", "bcaVA", ...): the official plugins take a type ending in "va",
+// in any case, for one.
+func IsVirtualAccount(bankType string) bool {
+	return strings.HasSuffix(strings.ToLower(strings.TrimSpace(bankType)), "va")
+}
+
+func filter(orders []sdk.Order, keep func(sdk.Order) bool) []sdk.Order {
+	var out []sdk.Order
+	for _, o := range orders {
+		if keep(o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // mentionsNumber reports whether the order number appears in text as a

@@ -38,7 +38,7 @@ func TestMatchOrders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := MatchOrders(sdk.Mutation{Amount: sdk.Rupiah(tt.amount), Description: tt.desc}, tt.orders, Window{Since: since, Until: now})
+			m := MatchOrders(Mutation{Mutation: sdk.Mutation{Amount: sdk.Rupiah(tt.amount), Description: tt.desc}}, tt.orders, Window{Since: since, Until: now})
 			if m.Kind != tt.kind {
 				t.Fatalf("kind = %s, want %s", m.Kind, tt.kind)
 			}

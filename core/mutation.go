@@ -27,8 +27,12 @@ const (
 // fields plus the original JSON object with bank.meta removed.
 type Mutation struct {
 	sdk.Mutation
-	CreatedAt time.Time       // when Moota recorded it
-	Raw       json.RawMessage // the original object, minus bank.meta (it can hold banking session tokens)
+	// PaymentOrderID is payment_detail.order_id: the checkout reference a
+	// store gave Moota for the order (Moota's own plugins set it for VA,
+	// QRIS and transfer checkouts); "" when absent.
+	PaymentOrderID string
+	CreatedAt      time.Time       // when Moota recorded it
+	Raw            json.RawMessage // the original object, minus bank.meta (it can hold banking session tokens)
 }
 
 // TaskID is the mutation's identity in the queue: "moota:{bank_id}:{mutation_id}".
@@ -97,6 +101,9 @@ type wire struct {
 	Date          string          `json:"date"`
 	CreatedAt     string          `json:"created_at"`
 	Bank          *wireBank       `json:"bank"`
+	// PaymentDetail is Moota's checkout detail (payment_detail), kept raw:
+	// PHP sends an empty one as [], and only its order_id is read.
+	PaymentDetail json.RawMessage `json:"payment_detail"`
 }
 
 type wireBank struct {
@@ -169,6 +176,7 @@ func parseMutation(raw []byte) (Mutation, error) {
 	if w.Bank != nil {
 		m.BankType = w.Bank.BankType
 	}
+	m.PaymentOrderID = paymentOrderID(w.PaymentDetail)
 	m.Date = parseMootaTime(w.Date)
 	m.CreatedAt = parseMootaTime(w.CreatedAt)
 	m.Raw = raw
@@ -263,4 +271,26 @@ func truncate(s string, n int) string {
 // error means the mutation is not stored.
 type Queue interface {
 	EnqueueMutation(ctx context.Context, webhook string, m *Mutation) (duplicate bool, err error)
+}
+
+// paymentOrderID reads order_id from a payment_detail object (a string or
+// a number); anything else (absent, null, PHP's empty []) has none.
+func paymentOrderID(detail json.RawMessage) string {
+	if len(detail) == 0 || detail[0] != '{' {
+		return ""
+	}
+	var id flexString
+	_ = members(detail, func(_ int, key []byte, vs, ve int) {
+		if nameIs(key, "order_id") {
+			var v flexString
+			if v.UnmarshalJSON(detail[vs:ve]) == nil {
+				id = v
+			}
+		}
+	})
+	s := strings.TrimSpace(string(id))
+	if len(s) > MaxIDLen || strings.IndexFunc(s, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return "" // it only selects among orders: a reference no store could hold selects none
+	}
+	return s
 }

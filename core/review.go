@@ -14,15 +14,17 @@ type ReviewReason string
 
 // Reasons for a review record.
 const (
-	ReviewAmbiguous ReviewReason = "ambiguous" // several open orders fit
-	ReviewUnmatched ReviewReason = "unmatched" // no open order fits
-	ReviewRefused   ReviewReason = "refused"   // the store would not apply the payment
-	ReviewUnrouted  ReviewReason = "unrouted"  // no store claims the bank account
-	ReviewFailed    ReviewReason = "failed"    // a permanent error stopped processing
-	ReviewReversed  ReviewReason = "reversed"  // the bank reversed a credit that paid an order
-	ReviewReplay    ReviewReason = "replay"    // a mutation that already paid an order arrived again
-	ReviewConflict  ReviewReason = "conflict"  // a mutation id arrived again with another amount or type
-	ReviewInvalid   ReviewReason = "invalid"   // a mutation that can pay nothing (a credit of Rp 0 or less)
+	ReviewAmbiguous   ReviewReason = "ambiguous"   // several open orders fit
+	ReviewUnmatched   ReviewReason = "unmatched"   // no open order fits
+	ReviewRefused     ReviewReason = "refused"     // the store would not apply the payment
+	ReviewUnrouted    ReviewReason = "unrouted"    // no store claims the bank account
+	ReviewFailed      ReviewReason = "failed"      // a permanent error stopped processing
+	ReviewReversed    ReviewReason = "reversed"    // the bank reversed a credit that paid an order
+	ReviewReplay      ReviewReason = "replay"      // a mutation that already paid an order arrived again
+	ReviewConflict    ReviewReason = "conflict"    // a mutation id arrived again with another amount or type
+	ReviewInvalid     ReviewReason = "invalid"     // a mutation that can pay nothing (a credit of Rp 0 or less)
+	ReviewUnverified  ReviewReason = "unverified"  // Moota's API does not confirm the credit as delivered
+	ReviewUnreachable ReviewReason = "unreachable" // the store's calls have failed too long; retries go on
 )
 
 // ReviewStatus is where a review item stands.

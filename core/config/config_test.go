@@ -164,6 +164,9 @@ func withLifecycleDefaults(c *Config) {
 	if c.Review.Recheck == nil {
 		c.Review.Recheck = DefaultRecheck
 	}
+	if c.Review.UnreachableAfter == 0 {
+		c.Review.UnreachableAfter = DefaultUnreachableAfter
+	}
 	if c.Reversal.Window == 0 {
 		c.Reversal = Reversal{Window: DefaultReversalWindow, Patterns: DefaultReversalPatterns}
 	}

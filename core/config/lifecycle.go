@@ -16,6 +16,8 @@ const (
 	DefaultMootaBaseURL   = "https://app.moota.co/api/v2"
 	DefaultLookback       = 48 * time.Hour
 	DefaultReversalWindow = payment.DefaultReversalWindow
+	// DefaultUnreachableAfter is review.unreachable_after's default.
+	DefaultUnreachableAfter = payment.DefaultUnreachableAfter
 	// MaxLookback keeps reconciliation inside the 14 days a finished task
 	// (and so its dedupe key) is retained, with two days of margin.
 	MaxLookback = 12 * 24 * time.Hour
@@ -66,6 +68,10 @@ type Review struct {
 	// NotifyURL receives a Slack-compatible JSON message ({"text": ...}) for
 	// every new review item. Optional; it may hold a token: never logged.
 	NotifyURL string
+	// UnreachableAfter is how long a store's calls may fail before each
+	// payment waiting for it is raised to review as "store unreachable"
+	// (retries go on). Default 30m.
+	UnreachableAfter time.Duration
 }
 
 // Reversal is the optional `reversal` block.
@@ -83,12 +89,12 @@ var (
 		{Name: "api_token"}, {Name: "base_url"}, {Name: "reconcile_every"}, {Name: "lookback"},
 		{Name: "writeback"}, {Name: "bank_ids"}, {Name: "verify_payments"},
 	}}
-	reviewSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "recheck"}, {Name: "notify_url"}}}
+	reviewSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "recheck"}, {Name: "notify_url"}, {Name: "unreachable_after"}}}
 	reversalSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "window"}, {Name: "patterns"}}}
 )
 
 func (d *decoder) lifecycle(blocks map[string]hcl.Blocks, c *Config) {
-	c.Review = Review{Recheck: append([]time.Duration(nil), DefaultRecheck...)}
+	c.Review = Review{Recheck: append([]time.Duration(nil), DefaultRecheck...), UnreachableAfter: DefaultUnreachableAfter}
 	c.Reversal = Reversal{Window: DefaultReversalWindow, Patterns: append([]string(nil), DefaultReversalPatterns...)}
 	if b := d.single(blocks["moota"]); b != nil {
 		p := newPlace("", "moota", b.DefRange)
@@ -122,6 +128,7 @@ func (d *decoder) lifecycle(blocks map[string]hcl.Blocks, c *Config) {
 			}
 		}
 		d.str(attrs, "notify_url", p, &c.Review.NotifyURL)
+		d.duration(attrs, "unreachable_after", p, &c.Review.UnreachableAfter)
 	}
 	if b := d.single(blocks["reversal"]); b != nil {
 		p := newPlace("", "reversal", b.DefRange)
@@ -163,6 +170,9 @@ func validateLifecycle(v *problems, c *Config, src source) {
 		if u, err := url.Parse(c.Review.NotifyURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			v.add(src.review.at("notify_url"), "review: notify_url must be an http(s) URL")
 		}
+	}
+	if c.Review.UnreachableAfter < 0 {
+		v.add(src.review.at("unreachable_after"), "review: unreachable_after must be positive")
 	}
 	if c.Reversal.Window < 0 {
 		v.add(src.reversal.at("window"), "reversal: window must be positive")

@@ -43,7 +43,7 @@ reversal {
 	if !reflect.DeepEqual(c.Moota, want) {
 		t.Errorf("moota = %+v, want %+v", c.Moota, want)
 	}
-	if !reflect.DeepEqual(c.Review, Review{Recheck: []time.Duration{time.Minute, 10 * time.Minute}, NotifyURL: "https://hooks.slack.com/services/T/B/X"}) {
+	if !reflect.DeepEqual(c.Review, Review{Recheck: []time.Duration{time.Minute, 10 * time.Minute}, NotifyURL: "https://hooks.slack.com/services/T/B/X", UnreachableAfter: DefaultUnreachableAfter}) {
 		t.Errorf("review = %+v", c.Review)
 	}
 	if !reflect.DeepEqual(c.Reversal, Reversal{Window: 240 * time.Hour, Patterns: []string{"(?i)reversal"}}) {

@@ -1,6 +1,8 @@
 package ops
 
 import (
+	"fmt"
+	"html"
 	"mime"
 	"net"
 	"net/http"
@@ -72,7 +74,7 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 			return
 		}
 		if code, msg := g.checkBody(r); code != 0 {
-			writeError(w, code, msg)
+			refuse(w, r, code, msg)
 			return
 		}
 		next.ServeHTTP(w, withTokens(r, g.Tokens))
@@ -96,7 +98,7 @@ func (g *Guard) checkBody(r *http.Request) (int, string) {
 		}
 	case media == "application/x-www-form-urlencoded" || media == "multipart/form-data":
 		if !g.Tokens.Valid(r, formToken(r)) {
-			return http.StatusForbidden, "the form's CSRF token is missing or expired: reload the page and try again"
+			return http.StatusForbidden, "This form did not come from this console, or its token expired. Nothing was done. Reload the page and try again."
 		}
 	}
 	return 0, ""
@@ -141,4 +143,19 @@ func quoteValue(s string) string {
 		s = s[:100] + "…"
 	}
 	return `"` + strings.ToValidUTF8(s, "?") + `"`
+}
+
+// refuse answers a refused request: a small HTML page to a browser's form
+// post (a person reads it), the JSON error body to everything else.
+func refuse(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		writeError(w, code, msg)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%d %s</title><link rel="stylesheet" href="/review/assets/console.css"></head><body><main><p class="flash flash-error" role="alert"><strong>%d %s.</strong> %s</p><p><a href="/review">Back to the review inbox</a></p></main></body></html>`,
+		code, html.EscapeString(http.StatusText(code)), code, html.EscapeString(http.StatusText(code)), html.EscapeString(msg))
 }

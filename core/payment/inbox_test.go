@@ -20,7 +20,7 @@ func ambiguous(t *testing.T) (*rig, *payment.Inbox, *core.Mutation) {
 	r := newRig(t)
 	r.orders = []sdk.Order{order("2001", 275000), order("2002", 275000)}
 	m := mutation(t, "mut-amb", core.Credit, 275000, "TRSF")
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	return r, &payment.Inbox{Store: r.review, Payments: r.svc, Now: func() time.Time { return now }}, m
@@ -47,7 +47,7 @@ func TestResolvePaysTheChosenOrderOnce(t *testing.T) {
 		t.Fatal("a resolved payment was not recorded for reversals")
 	}
 	// A worker retrying the mutation now goes to the order the person chose.
-	if err := r.svc.Process(ctx, m, time.Time{}); err != nil {
+	if err := r.svc.Process(ctx, m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(r.applied) != 2 || r.applied[1].Order.Number != "2002" {
@@ -208,7 +208,7 @@ func TestDismiss(t *testing.T) {
 		t.Fatal("a dismissal paid something")
 	}
 	// A reprocessed mutation does not reopen what a person decided.
-	if err := r.svc.Process(ctx, m, time.Time{}); err != nil {
+	if err := r.svc.Process(ctx, m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if item, _ := in.Get(ctx, m.TaskID()); item.Status != core.ReviewDismissed {

@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,11 +14,11 @@ import (
 
 // task is one mutation being processed for one store.
 type task struct {
-	s          *Service
-	log        hclog.Logger
-	route      Route
-	m          *core.Mutation
-	receivedAt time.Time
+	s       *Service
+	log     hclog.Logger
+	route   Route
+	m       *core.Mutation
+	attempt Attempt
 }
 
 // pay handles a credit: the order chosen before (a retry), else the one
@@ -42,6 +43,9 @@ func (t *task) pay(ctx context.Context) error {
 			return err
 		} else if ok {
 			return t.replayed(ctx, done)
+		}
+		if ok, err := t.verified(ctx); err != nil || !ok {
+			return err
 		}
 		match, err := s.match(ctx, t.route, m, core.Hints(m.Description))
 		if err != nil {
@@ -71,10 +75,16 @@ func (t *task) pay(ctx context.Context) error {
 	case sdk.OutcomePaid, sdk.OutcomeAlreadyPaid:
 		log.Info("payment applied", "outcome", applied.Outcome, "status", applied.Status, "by_number", byNumber)
 		s.metrics.Outcome(t.route.Name, string(applied.Outcome))
-		if applied.Outcome == sdk.OutcomePaid && !t.receivedAt.IsZero() {
-			s.metrics.Paid(s.cfg.Now().Sub(t.receivedAt))
+		if applied.Outcome == sdk.OutcomePaid && !t.attempt.ReceivedAt.IsZero() {
+			s.metrics.Paid(s.cfg.Now().Sub(t.attempt.ReceivedAt))
 		}
-		return s.afterPaid(ctx, t.route, m, order)
+		if err := s.afterPaid(ctx, t.route, m, order); err != nil {
+			return err
+		}
+		if t.attempt.Retry > 0 {
+			t.closeUnreachable(ctx, order, applied.Outcome)
+		}
+		return nil
 	case sdk.OutcomeRefused:
 		log.Warn("store refused the payment; recorded for review", "reason", applied.Reason)
 		return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewRefused, applied.Reason, []sdk.Order{order}), t.route.Name, OutcomeRefused)
@@ -90,7 +100,7 @@ func (s *Service) match(ctx context.Context, route Route, m *core.Mutation, hint
 	if err != nil {
 		return core.Match{}, err
 	}
-	return core.MatchOrders(m.Mutation, orders, w), nil
+	return core.MatchOrders(*m, orders, w), nil
 }
 
 // find asks the store for the open orders created since that could be paid by m.
@@ -196,3 +206,47 @@ func (t *task) replayed(ctx context.Context, done Applied) error {
 	detail := fmt.Sprintf("mutation %s already paid %s; this delivery is a replay and pays nothing", m.ID, paid)
 	return s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewReplay, detail, ref), t.route.Name, OutcomeReplay)
 }
+
+// verified confirms the credit through the Verifier, when there is one.
+// An unconfirmed credit is recorded for review (ok false, err nil); an
+// outage is a retryable error.
+func (t *task) verified(ctx context.Context) (bool, error) {
+	s, m := t.s, t.m
+	if s.cfg.Verifier == nil {
+		return true, nil
+	}
+	v, err := s.cfg.Verifier.Verify(ctx, m)
+	if err != nil {
+		if sdk.IsPermanent(err) {
+			return false, fmt.Errorf("verify the credit with Moota: %w", err)
+		}
+		_, delay := sdk.ClassOf(err)
+		return false, sdk.Retryable(fmt.Errorf("verify the credit with Moota: %w", err), delay)
+	}
+	if v.Verdict == core.Verified {
+		return true, nil
+	}
+	t.log.Warn("Moota's API does not confirm this credit; recorded for review", "verdict", v.Verdict, "reason", v.Reason)
+	detail := fmt.Sprintf("Moota's API does not confirm mutation %s (%s): %s; it pays nothing until a person checks it", m.ID, v.Verdict, v.Reason)
+	return false, s.toReview(ctx, core.NewReviewItem(m, t.route.Name, core.ReviewUnverified, detail, nil), t.route.Name, OutcomeUnverified)
+}
+
+// closeUnreachable resolves the "store unreachable" item of a payment that
+// was applied at last. A first attempt cannot have one, so only retries
+// look.
+func (t *task) closeUnreachable(ctx context.Context, order sdk.Order, outcome sdk.Outcome) {
+	_, err := t.s.cfg.Review.UpdateReview(ctx, t.m.TaskID(), func(item *core.ReviewItem) error {
+		if item.Status != core.ReviewOpen || item.Reason != core.ReviewUnreachable {
+			return errNothingToClose
+		}
+		item.Status, item.ResolvedOrder = core.ReviewResolved, order.Number
+		item.Actions = append(item.Actions, core.ReviewAction{At: t.s.cfg.Now().UTC(), Actor: "lunas", Action: "resolve",
+			Detail: fmt.Sprintf("order %s: %s once the store answered again", order.Number, outcome)})
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNothingToClose) && !errors.Is(err, core.ErrNotFound) {
+		t.log.Warn("could not close the store-unreachable review item", "error", err)
+	}
+}
+
+var errNothingToClose = errors.New("no open store-unreachable item")

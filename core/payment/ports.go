@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/sdk"
 )
 
@@ -101,3 +102,11 @@ func (nopMetrics) Outcome(string, string)             {}
 func (nopMetrics) ReviewCreated(string)               {}
 func (nopMetrics) Call(string, string, time.Duration) {}
 func (nopMetrics) Paid(time.Duration)                 {}
+
+// Verifier confirms a credit with the bank's side before it pays anything
+// (Moota's API: the account lists a mutation with the same id, amount and
+// token). An error is an outage to retry (or, when sdk.IsPermanent, a
+// failure for review), never a verdict.
+type Verifier interface {
+	Verify(ctx context.Context, m *core.Mutation) (core.Verification, error)
+}

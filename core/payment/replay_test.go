@@ -62,7 +62,7 @@ func TestOrdersMustExistWhenTheMoneyArrived(t *testing.T) {
 				return &sdk.FindOpenOrdersResponse{Orders: r.orders}, nil
 			}
 			m := dated(t, "mut-1", 150123, tt.date)
-			if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+			if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 				t.Fatal(err)
 			}
 			if got := len(r.applied) == 1; got != tt.paid {
@@ -85,7 +85,7 @@ func TestCreditOfNoAmountNeverPays(t *testing.T) {
 		r := newRig(t)
 		r.orders = []sdk.Order{order("1042", amount), order("1043", 0)}
 		m := mutation(t, "mut-1", core.Credit, amount, "")
-		if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+		if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 			t.Fatal(err)
 		}
 		if len(r.applied) != 0 || r.finds != 0 {
@@ -109,12 +109,12 @@ func TestReplayAfterRetentionPaysNothing(t *testing.T) {
 	r := newRig(t)
 	r.orders = []sdk.Order{order("1042", 150123)}
 	m := mutation(t, "mut-1", core.Credit, 150123, "")
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil || len(r.applied) != 1 {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil || len(r.applied) != 1 {
 		t.Fatalf("first delivery: %v, %d applied", err, len(r.applied))
 	}
 	forget(r)
 	r.orders = []sdk.Order{order("1077", 150123)}
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(r.applied) != 1 || r.finds != 1 {
@@ -137,12 +137,12 @@ func TestReplayAfterRetentionPaysNothing(t *testing.T) {
 func TestReplayWithAnotherAmountIsAConflict(t *testing.T) {
 	r := newRig(t)
 	r.orders = []sdk.Order{order("1042", 150123), order("1043", 99000)}
-	if err := r.svc.Process(context.Background(), mutation(t, "mut-1", core.Credit, 150123, ""), time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), mutation(t, "mut-1", core.Credit, 150123, ""), payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	forget(r)
 	m := mutation(t, "mut-1", core.Credit, 99000, "")
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if item := r.item(t, m.TaskID()); item.Reason != core.ReviewConflict || !strings.Contains(item.Detail, "99000") {

@@ -23,7 +23,7 @@ func paid(t *testing.T, r *rig) *core.Mutation {
 	t.Helper()
 	r.orders = []sdk.Order{order("1042", 150123)}
 	credit := mutation(t, "cr-1", core.Credit, 150123, "TRSF BUDI")
-	if err := r.svc.Process(context.Background(), credit, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), credit, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	return credit
@@ -38,7 +38,7 @@ func TestReversalUndoesThePaymentOnce(t *testing.T) {
 		return &sdk.ReversePaymentResponse{Outcome: sdk.OutcomeReversed, Status: "on-hold"}, nil
 	}
 	debit := mutation(t, "db-1", core.Debit, 150123, "REVERSAL TRSF")
-	if err := r.svc.Process(context.Background(), debit, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), debit, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(reversed) != 1 || reversed[0].Order.Number != "1042" || reversed[0].Original.ID != credit.ID || reversed[0].IdempotencyKey != debit.TaskID() {
@@ -50,11 +50,11 @@ func TestReversalUndoesThePaymentOnce(t *testing.T) {
 	}
 	// The same debit again (a retry) may repeat the idempotent call; a
 	// second debit of the amount finds the credit claimed and reverses nothing.
-	if err := r.svc.Process(context.Background(), debit, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), debit, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	second := mutation(t, "db-2", core.Debit, 150123, "REVERSAL TRSF")
-	if err := r.svc.Process(context.Background(), second, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), second, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, req := range reversed {
@@ -103,7 +103,7 @@ func TestReversalAnswers(t *testing.T) {
 				return tt.reverse()
 			}
 			debit := mutation(t, "db-1", core.Debit, 150123, "REVERSAL")
-			err := r.svc.Process(context.Background(), debit, time.Time{})
+			err := r.svc.Process(context.Background(), debit, payment.Attempt{})
 			if tt.wantErr != nil {
 				if !tt.wantErr(err) {
 					t.Fatalf("err = %v", err)
@@ -131,7 +131,7 @@ func TestReversalOfAPaymentInAnotherStoreIsPermanent(t *testing.T) {
 		t.Fatal(err)
 	}
 	debit := mutation(t, "db-1", core.Debit, 150123, "REVERSAL")
-	if err := moved.Process(context.Background(), debit, time.Time{}); !sdk.IsPermanent(err) {
+	if err := moved.Process(context.Background(), debit, payment.Attempt{}); !sdk.IsPermanent(err) {
 		t.Fatalf("err = %v, want permanent", err)
 	}
 	if item := r.item(t, debit.TaskID()); item.Reason != core.ReviewFailed {
@@ -143,7 +143,7 @@ func TestReversalLedgerFailureIsRetryable(t *testing.T) {
 	r := newRig(t, reversals)
 	paid(t, r)
 	r.ledger.Err = errors.New("redis down")
-	err := r.svc.Process(context.Background(), mutation(t, "db-1", core.Debit, 150123, "REVERSAL"), time.Time{})
+	err := r.svc.Process(context.Background(), mutation(t, "db-1", core.Debit, 150123, "REVERSAL"), payment.Attempt{})
 	if err == nil || sdk.IsPermanent(err) {
 		t.Fatalf("err = %v, want retryable", err)
 	}

@@ -42,6 +42,10 @@ type Config struct {
 	// Rechecks counts re-checks of unmatched payments. Nil, or an empty
 	// Recheck schedule: an unmatched payment goes to review at once.
 	Rechecks Rechecks
+	// Verifier, when set (moota { verify_payments = true }), confirms every
+	// new credit through Moota's API before it is matched: one the API does
+	// not list as delivered goes to review as unverified.
+	Verifier Verifier
 	// Recheck is when an unmatched payment is tried again before it goes to
 	// review (orders that reach the store after the transfer).
 	Recheck []time.Duration
@@ -57,6 +61,13 @@ type Config struct {
 	// OnReview runs when a new review item was created (e.g. to notify a
 	// chat channel). Its errors are logged, not retried.
 	OnReview func(ctx context.Context, item core.ReviewItem) error
+	// Health tracks each store's calls; nil means a new one (see Service.Health).
+	Health *Health
+	// UnreachableAfter is how long a store's calls may fail before each
+	// payment waiting for it is raised to review as "store unreachable"
+	// (retries go on; the item closes when the payment is applied).
+	// Default DefaultUnreachableAfter.
+	UnreachableAfter time.Duration
 	// Now is the clock; default time.Now.
 	Now     func() time.Time
 	Logger  hclog.Logger
@@ -87,6 +98,12 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Health == nil {
+		cfg.Health = &Health{}
+	}
+	if cfg.UnreachableAfter <= 0 {
+		cfg.UnreachableAfter = DefaultUnreachableAfter
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
@@ -103,6 +120,9 @@ func (r Route) window() time.Duration {
 	}
 	return r.Window
 }
+
+// Health returns the tracker of the stores' calls.
+func (s *Service) Health() *Health { return s.cfg.Health }
 
 // orderWindow is when an order must have been created to be paid by m: at
 // most the route's window before the mutation's bank date, and never after
@@ -135,6 +155,7 @@ func (s *Service) call(ctx context.Context, route Route, method string, fn func(
 	start := time.Now()
 	err := fn(ctx)
 	s.metrics.Call(route.Name, method, time.Since(start))
+	s.cfg.Health.Observe(route.Name, err, s.cfg.Now())
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", route.Name, method, err)
 	}

@@ -199,7 +199,7 @@ func TestProcessCredit(t *testing.T) {
 				}
 			}
 			m := mutation(t, "mut-1", core.Credit, 150123, tt.description)
-			err := r.svc.Process(context.Background(), m, now.Add(-time.Second))
+			err := r.svc.Process(context.Background(), m, payment.Attempt{ReceivedAt: now.Add(-time.Second)})
 			switch {
 			case tt.wantErr == nil && err != nil:
 				t.Fatalf("Process: %v", err)
@@ -233,7 +233,7 @@ func TestAmbiguousItemListsTheCandidates(t *testing.T) {
 	r := newRig(t)
 	r.orders = []sdk.Order{order("1042", 150123), order("1044", 150123)}
 	m := mutation(t, "mut-1", core.Credit, 150123, "TRSF")
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	item := r.item(t, m.TaskID())
@@ -252,7 +252,7 @@ func TestUnroutedGoesToReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.svc.Process(context.Background(), &m, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), &m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if item := r.item(t, m.TaskID()); item.Reason != core.ReviewUnrouted || item.Store != "" {
@@ -268,7 +268,7 @@ func TestDebitNeverPays(t *testing.T) {
 	r.orders = []sdk.Order{order("1042", 150123)}
 	for i, desc := range []string{"BIAYA ADM", "REVERSAL TRSF"} {
 		m := mutation(t, fmt.Sprint("db-", i), core.Debit, 150123, desc)
-		if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+		if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 			t.Fatal(err)
 		}
 		r.noItem(t, m.TaskID())
@@ -283,7 +283,7 @@ func TestUnmatchedIsRecheckedThenReviewed(t *testing.T) {
 	r := newRig(t, func(c *payment.Config) { c.Recheck = schedule })
 	m := mutation(t, "mut-1", core.Credit, 150123, "")
 	for i, want := range schedule {
-		err := r.svc.Process(context.Background(), m, time.Time{})
+		err := r.svc.Process(context.Background(), m, payment.Attempt{})
 		if !errors.Is(err, payment.ErrRecheck) {
 			t.Fatalf("look %d: %v, want ErrRecheck", i+1, err)
 		}
@@ -292,7 +292,7 @@ func TestUnmatchedIsRecheckedThenReviewed(t *testing.T) {
 		}
 		r.noItem(t, m.TaskID())
 	}
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if item := r.item(t, m.TaskID()); item.Reason != core.ReviewUnmatched {
@@ -300,11 +300,11 @@ func TestUnmatchedIsRecheckedThenReviewed(t *testing.T) {
 	}
 	// An order that arrives during the re-checks is paid.
 	m2 := mutation(t, "mut-2", core.Credit, 150123, "")
-	if err := r.svc.Process(context.Background(), m2, time.Time{}); !errors.Is(err, payment.ErrRecheck) {
+	if err := r.svc.Process(context.Background(), m2, payment.Attempt{}); !errors.Is(err, payment.ErrRecheck) {
 		t.Fatal(err)
 	}
 	r.orders = []sdk.Order{order("1042", 150123)}
-	if err := r.svc.Process(context.Background(), m2, time.Time{}); err != nil || len(r.applied) != 1 {
+	if err := r.svc.Process(context.Background(), m2, payment.Attempt{}); err != nil || len(r.applied) != 1 {
 		t.Fatalf("late order: err %v, %d applied", err, len(r.applied))
 	}
 }
@@ -312,7 +312,7 @@ func TestUnmatchedIsRecheckedThenReviewed(t *testing.T) {
 func TestRecheckCounterFailureIsRetryable(t *testing.T) {
 	r := newRig(t, func(c *payment.Config) { c.Recheck = []time.Duration{time.Minute} })
 	r.rechecks.Err = errors.New("redis down")
-	err := r.svc.Process(context.Background(), mutation(t, "mut-1", core.Credit, 150123, ""), time.Time{})
+	err := r.svc.Process(context.Background(), mutation(t, "mut-1", core.Credit, 150123, ""), payment.Attempt{})
 	if err == nil || sdk.IsPermanent(err) || errors.Is(err, payment.ErrRecheck) {
 		t.Fatalf("err = %v, want a retryable failure", err)
 	}
@@ -333,12 +333,12 @@ func TestRetryAfterAHalfAppliedPaymentGoesToTheSameOrder(t *testing.T) {
 		return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeAlreadyPaid}, nil
 	}
 	m := mutation(t, "mut-1", core.Credit, 150123, "")
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err == nil {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err == nil {
 		t.Fatal("want the lost answer retried")
 	}
 	lost = false
 	r.orders = []sdk.Order{order("1050", 150123)} // 1042 is paid now; another order of the amount appeared
-	if err := r.svc.Process(context.Background(), m, time.Time{}); err != nil {
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(r.applied) != 2 || r.applied[1].Order.Number != "1042" {
@@ -369,7 +369,7 @@ func TestFailuresToRecordAreRetryable(t *testing.T) {
 			r.orders = []sdk.Order{order("1042", 150123)}
 			tt.setup(r)
 			m := mutation(t, "mut-1", core.Credit, 150123, "")
-			err := r.svc.Process(context.Background(), m, time.Time{})
+			err := r.svc.Process(context.Background(), m, payment.Attempt{})
 			if err == nil || sdk.IsPermanent(err) {
 				t.Fatalf("err = %v, want retryable", err)
 			}
@@ -395,11 +395,11 @@ func TestOnPaidFailureRetriesWithoutPayingTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := mutation(t, "mut-1", core.Credit, 150123, "")
-	if err := svc.Process(context.Background(), m, time.Time{}); err == nil || sdk.IsPermanent(err) {
+	if err := svc.Process(context.Background(), m, payment.Attempt{}); err == nil || sdk.IsPermanent(err) {
 		t.Fatalf("err = %v, want retryable", err)
 	}
 	fail = false
-	if err := svc.Process(context.Background(), m, time.Time{}); err != nil {
+	if err := svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range r.applied {
@@ -412,7 +412,7 @@ func TestOnPaidFailureRetriesWithoutPayingTwice(t *testing.T) {
 func TestReviewStoreFailureIsRetryable(t *testing.T) {
 	r := newRig(t)
 	r.review.PutErr = errors.New("redis down")
-	err := r.svc.Process(context.Background(), mutation(t, "mut-1", core.Credit, 150123, ""), time.Time{})
+	err := r.svc.Process(context.Background(), mutation(t, "mut-1", core.Credit, 150123, ""), payment.Attempt{})
 	if err == nil || sdk.IsPermanent(err) {
 		t.Fatalf("err = %v, want retryable", err)
 	}

@@ -43,16 +43,24 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		id, _ := asynq.GetTaskID(ctx)
 		return h.Payments.Conflict(ctx, id, &m, &first)
 	}
-	err = h.Payments.Process(ctx, &m, p.ReceivedAt)
+	retry, _ := asynq.GetRetryCount(ctx)
+	err = h.Payments.Process(ctx, &m, payment.Attempt{ReceivedAt: p.ReceivedAt, Retry: retry})
 	if err != nil && sdk.IsPermanent(err) {
 		return fmt.Errorf("%w: %w", asynq.SkipRetry, err)
 	}
 	return err
 }
 
+// MaxRetryDelay caps Asynq's exponential backoff between two attempts of a
+// payment whose store gave no delay: with the producer's 25 retries, a
+// store that stays down is retried for about ten hours (not Asynq's three
+// weeks) before the task is archived; its payments are in review as "store
+// unreachable" long before (payment.DefaultUnreachableAfter).
+const MaxRetryDelay = 30 * time.Minute
+
 // RetryDelay is the Asynq RetryDelayFunc: the store's suggested delay when
 // it gave one (a Retry-After, a throttle budget, a recheck), else Asynq's
-// exponential backoff.
+// exponential backoff, at most MaxRetryDelay.
 func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
 	if errors.Is(err, asynq.ErrLeaseExpired) {
 		// The worker that held the task died (or a failover lost its state):
@@ -65,7 +73,7 @@ func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
 		// could run a retry up to a second before the store asked: add one.
 		return d + time.Second
 	}
-	return asynq.DefaultRetryDelayFunc(n, err, t)
+	return min(asynq.DefaultRetryDelayFunc(n, err, t), MaxRetryDelay)
 }
 
 // IsFailure tells Asynq which errors count as failures in its statistics:

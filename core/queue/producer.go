@@ -35,8 +35,8 @@ type ProducerConfig struct {
 	// a conflict for review instead of taken for a duplicate. Nil: every
 	// collision counts as a duplicate.
 	Inspector *asynq.Inspector
-	// MaxRetry is how often a task is retried before it is archived; default 25
-	// (about three weeks of backoff in Asynq's default schedule).
+	// MaxRetry is how often a task is retried before it is archived; default
+	// 25 (about ten hours with RetryDelay's backoff when a store stays down).
 	MaxRetry int
 }
 

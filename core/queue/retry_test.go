@@ -22,6 +22,7 @@ func TestRetryDelay(t *testing.T) {
 		{"a dead worker's task comes back at once", 3, asynq.ErrLeaseExpired, time.Second, time.Second},
 		{"a store's Retry-After, plus the second Asynq rounds away", 0, sdk.Retryable(errors.New("429"), 4*time.Second), 5 * time.Second, 5 * time.Second},
 		{"anything else backs off as Asynq does", 0, errors.New("boom"), 15 * time.Second, 45 * time.Second},
+		{"a store down for hours is retried at least every half hour", 20, errors.New("connection refused"), queue.MaxRetryDelay, queue.MaxRetryDelay},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -91,6 +91,9 @@ func (l *Ledger) Record(ctx context.Context, rec payment.Record, window time.Dur
 		// The first order a mutation paid stays its record: a later record
 		// of the same mutation cannot rewrite history.
 		pl.HSetNX(ctx, appliedKey(rec.Mutation.BankID), rec.Mutation.ID, appliedValue(rec))
+		// The recent-payments log the overview counts, two days long.
+		pl.ZAdd(ctx, appliedLogKey, goredis.Z{Score: float64(rec.PaidAt.UnixMilli()), Member: rec.TaskID + "|" + rec.Mutation.Amount.String()})
+		pl.ZRemRangeByScore(ctx, appliedLogKey, "-inf", strconv.FormatInt(rec.PaidAt.Add(-appliedLogSpan).UnixMilli(), 10))
 		return nil
 	})
 	return err
@@ -137,4 +140,31 @@ func (l *Ledger) ClaimReversal(ctx context.Context, creditTaskID, reversalID str
 	}
 	by, err := l.ReversedBy(ctx, creditTaskID)
 	return by == reversalID, err
+}
+
+// appliedLogKey is a sorted set of the payments applied in the last
+// appliedLogSpan (member "{task id}|{amount}", scored by the time), for
+// the console's counts of today and the last hour.
+const (
+	appliedLogKey  = "lunas:applied:log"
+	appliedLogSpan = 48 * time.Hour
+)
+
+// Totals returns how many payments were applied at or after since (at most
+// two days back) and their total amount.
+func (l *Ledger) Totals(ctx context.Context, since time.Time) (int64, sdk.Amount, error) {
+	vals, err := l.rdb.ZRangeByScore(ctx, appliedLogKey, &goredis.ZRangeBy{Min: strconv.FormatInt(since.UnixMilli(), 10), Max: "+inf"}).Result()
+	if err != nil {
+		return 0, 0, err
+	}
+	var total sdk.Amount
+	for _, v := range vals {
+		i := strings.LastIndexByte(v, '|')
+		a, err := sdk.ParseAmount(v[i+1:])
+		if err != nil {
+			return 0, 0, fmt.Errorf("applied-payment log: %w", err)
+		}
+		total += a
+	}
+	return int64(len(vals)), total, nil
 }

@@ -53,3 +53,23 @@ func TestLedgerKeepsTheFirstApplicationForGood(t *testing.T) {
 		t.Fatalf("reversible after expiry: %v %v", recs, err)
 	}
 }
+
+func TestLedgerTotals(t *testing.T) {
+	r := testutil.NewRedis(t)
+	rdb := goredis.NewClient(r.Options())
+	t.Cleanup(func() { rdb.Close() })
+	l := NewLedger(rdb)
+	ctx := context.Background()
+	now := time.Now()
+	for i, at := range []time.Duration{-3 * time.Hour, -30 * time.Minute, -time.Minute, -time.Minute} {
+		id := []string{"a", "b", "c", "c"}[i] // c recorded twice (a retry) counts once
+		rec := payment.Record{TaskID: "moota:b:" + id, Mutation: sdk.Mutation{ID: id, BankID: "b", Type: "CR", Amount: sdk.Rupiah(1000)}, PaidAt: now.Add(at)}
+		if err := l.Record(ctx, rec, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, total, err := l.Totals(ctx, now.Add(-time.Hour))
+	if err != nil || n != 2 || total != sdk.Rupiah(2000) {
+		t.Fatalf("last hour: %d %s %v, want 2 payments of Rp 2000", n, total, err)
+	}
+}

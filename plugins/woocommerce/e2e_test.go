@@ -43,6 +43,7 @@ type wooSpine struct {
 	tls   wooShop
 	http  wooShop
 	rec   *recorder // sees every request of toko-http
+	bri   string    // a second Moota account (BRI) of toko-http
 }
 
 func startWooSpine(t *testing.T) *wooSpine {
@@ -54,6 +55,7 @@ func startWooSpine(t *testing.T) *wooSpine {
 	s := &wooSpine{
 		tls:  wooShop{name: "toko-tls", bankID: "bank-tls", fake: tlsFake},
 		http: wooShop{name: "toko-http", bankID: "bank-http", fake: httpFake},
+		bri:  "bank-http-bri",
 		rec:  rec,
 	}
 	// The key and secret come from the environment, as the README tells
@@ -73,14 +75,14 @@ store %q {
 }
 store %q {
   plugin   = "woocommerce"
-  bank_ids = [%q]
+  bank_ids = [%q, %q]
   match { window = "168h" }
   settings = {
     base_url        = %q
     consumer_key    = env("WC_KEY")
     consumer_secret = env("WC_SECRET")
   }
-}`, s.tls.name, s.tls.bankID, tlsFake.URL(), tlsFake.CAFile(t), s.http.name, s.http.bankID, rec.URL())
+}`, s.tls.name, s.tls.bankID, tlsFake.URL(), tlsFake.CAFile(t), s.http.name, s.http.bankID, s.bri, rec.URL())
 	s.lunas = testutil.StartLunas(t, testutil.LunasOptions{Redis: r, Stores: stores,
 		Env: []string{"WC_KEY=" + fakewoo.DefaultConsumerKey, "WC_SECRET=" + fakewoo.DefaultConsumerSecret}})
 	s.insp = asynq.NewInspector(asynq.RedisClientOpt{Addr: r.Addr, DB: r.DB})
@@ -174,6 +176,63 @@ func requirePaidOnce(t *testing.T, shop wooShop, id int64, mutationID string) {
 	if len(notes) != 1 || !strings.Contains(notes[0].Note, mutationID) || notes[0].CustomerNote {
 		t.Fatalf("order %d notes %+v, want one private note naming %s", id, notes, mutationID)
 	}
+}
+
+// credit is a CR mutation into bankID with its account number and bank type.
+func credit(bankID, mutationID string, amount int64, account, bankType string) []byte {
+	b, _ := json.Marshal([]map[string]any{{
+		"mutation_id": mutationID, "bank_id": bankID, "account_number": account, "type": "CR",
+		"amount": amount, "description": "TRSF CR SITI", "date": time.Now().In(core.Jakarta).Format(time.DateTime),
+		"bank": map[string]any{"bank_type": bankType},
+	}})
+	return b
+}
+
+// Orders placed through Moota's official plugin say which account (and VA)
+// they expect; Lunas pays each only from there, where matching by amount
+// alone would call both ambiguous (issue 13).
+func TestAccountsAndVirtualAccounts(t *testing.T) {
+	s := startWooSpine(t)
+	shop := s.http
+	withMeta := func(amount int64, kv ...string) fakewoo.Order {
+		o := fakewoo.Order{Total: fmt.Sprintf("%d.00", amount), Customer: "Siti"}
+		for i := 0; i < len(kv); i += 2 {
+			o.Meta = append(o.Meta, fakewoo.Meta{Key: kv[i], Value: kv[i+1]})
+		}
+		return shop.fake.AddOrder(o)
+	}
+	send := func(t *testing.T, bankID, id string, body []byte) {
+		t.Helper()
+		if r := s.lunas.Send(t, body); r.Status != http.StatusOK || r.Body["accepted"] != 1.0 {
+			t.Fatalf("delivery of %s answered %d %s", id, r.Status, r.Raw)
+		}
+		testutil.Eventually(t, 30*time.Second, "task "+id+" to finish", func() bool {
+			info, err := s.insp.GetTaskInfo(queue.StoreQueue(shop.name), "moota:"+bankID+":"+id)
+			return err == nil && info.State == asynq.TaskStateCompleted
+		})
+	}
+
+	t.Run("a VA payment pays the order holding its VA number", func(t *testing.T) {
+		a := withMeta(250000, "moota_bank_id", shop.bankID, "moota_va_number", "9880800000000001")
+		b := withMeta(250000, "moota_bank_id", shop.bankID, "moota_va_number", "9880800000000002")
+		send(t, shop.bankID, "va-250000", credit(shop.bankID, "va-250000", 250000, "9880800000000002", "bniVA"))
+		requirePaidOnce(t, shop, b.ID, "va-250000")
+		if o := order(t, shop, a.ID); o.Status != "on-hold" || shop.fake.Ledger(a.ID) != (fakewoo.Ledger{}) {
+			t.Fatalf("the other VA's order was touched: %+v", o)
+		}
+	})
+
+	t.Run("a transfer into one account pays only the order expecting it", func(t *testing.T) {
+		bca := withMeta(310000, "moota_bank_id", shop.bankID)
+		bri := withMeta(310000, "moota_bank_id", s.bri)
+		send(t, s.bri, "bri-310000", credit(s.bri, "bri-310000", 310000, "0021-01-000123-30-1", "bri"))
+		requirePaidOnce(t, shop, bri.ID, "bri-310000")
+		if o := order(t, shop, bca.ID); o.Status != "on-hold" {
+			t.Fatalf("the BCA order was paid by a BRI transfer: %+v", o)
+		}
+		send(t, shop.bankID, "bca-310000", credit(shop.bankID, "bca-310000", 310000, "1234567890", "bca"))
+		requirePaidOnce(t, shop, bca.ID, "bca-310000")
+	})
 }
 
 func TestEndToEnd(t *testing.T) {

@@ -135,6 +135,10 @@ func (a *App) Open(ctx context.Context) (err error) {
 	// Resolving applies payments, which needs the plugins: on a receiver-only
 	// process (no worker) the inbox lists and dismisses but cannot resolve.
 	opsCfg.Review = &payment.Inbox{Store: review, Payments: a.payments}
+	opsCfg.Payments = paymentStats{lredis.NewLedger(rdb)}
+	if a.payments != nil {
+		opsCfg.StoreHealth = storeHealth{a.payments.Health()}
+	}
 	for _, s := range a.Config.Stores {
 		opsCfg.Stores = append(opsCfg.Stores, s.Name)
 	}
@@ -195,6 +199,7 @@ func (a *App) receivers() (http.Handler, error) {
 
 func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review core.ReviewStore) error {
 	a.plugins = map[string]*pluginhost.Plugin{}
+	health := &payment.Health{}
 	routes := routeTable{cfg: a.Config, byStore: map[string]payment.Route{}}
 	var names []string
 	for _, s := range a.Config.Stores {
@@ -210,6 +215,7 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 			return storeStartError(a.Config, s.Name, err)
 		}
 		a.plugins[s.Name] = p
+		health.Track(s.Name)
 		routes.byStore[s.Name] = payment.Route{Name: s.Name, Store: p, Window: s.Window, Slack: s.Slack, Timeout: s.Timeout}
 		names = append(names, s.Name)
 	}
@@ -219,8 +225,9 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 	}
 	pcfg := payment.Config{
 		Routes: routes, Review: review,
-		Choices:  &lredis.Choices{RDB: a.rdb, TTL: queue.Retention, Ack: a.replicaAck()},
-		Ledger:   lredis.NewLedger(a.rdb),
+		Choices: &lredis.Choices{RDB: a.rdb, TTL: queue.Retention, Ack: a.replicaAck()},
+		Ledger:  lredis.NewLedger(a.rdb),
+		Health:  health, UnreachableAfter: a.Config.Review.UnreachableAfter,
 		Rechecks: &lredis.Rechecks{RDB: a.rdb},
 		Recheck:  a.Config.Review.Recheck, ReversalWindow: a.Config.Reversal.Window, ReversalPatterns: patterns,
 		Logger: a.Logger, Metrics: queue.NewWorkerMetrics(a.registry),

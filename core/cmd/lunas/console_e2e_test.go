@@ -320,7 +320,7 @@ store "demo" {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"Rp 275.000", "1234567890", "15 Jan 2025, 11:02:40 WIB (UTC+07:00)", "Order 1003", "Created " + time.Now().In(core.Jakarta).Format("2 Jan 2006")} {
+		for _, want := range []string{"Rp 275.000", "1234567890", "15 Jan 2025, 11:02:40 WIB (UTC+07:00)", "Order 1003", "Created 15 Jan 2025"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("item page lacks %q:\n%s", want, text)
 			}

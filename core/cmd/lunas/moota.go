@@ -22,6 +22,9 @@ func (a *App) mootaHandlers(mux *asynq.ServeMux, pcfg *payment.Config, extra *[]
 	}
 	api := moota.New(moota.Config{BaseURL: m.BaseURL, Token: m.APIToken})
 	*extra = append(*extra, queue.MootaQueue)
+	if m.VerifyPayments {
+		pcfg.Verifier = api
+	}
 	if m.Writeback {
 		platforms := map[string]string{}
 		for _, s := range a.Config.Stores {

@@ -130,3 +130,10 @@ func (s *Server) takeNoteFault() (status int, applied, fail bool) {
 	s.notePost.remaining--
 	return s.notePost.status, s.notePost.applied, true
 }
+
+// ClearFaults drops the faults not yet suffered: the store answers again.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
