@@ -72,6 +72,15 @@ store %q {
 	if !strings.Contains(string(page), "<strong>toko-down</strong>: calls failing since") {
 		t.Fatalf("the overview does not show the failing store:\n%s", page)
 	}
+	// /readyz stays 200 (restarting Lunas would not bring the shop back)
+	// but says degraded and which store, and the metrics say so too.
+	if code, body := adminGet(t, l.AdminURL+"/readyz"); code != http.StatusOK ||
+		!strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"name":"toko-down","status":"failing","failing_since":"`) {
+		t.Fatalf("/readyz with the shop down = %d %s", code, body)
+	}
+	if _, body := adminGet(t, l.AdminURL+"/metrics"); !strings.Contains(body, `lunas_store_up{store="toko-down"} 0`) {
+		t.Fatalf("/metrics does not show the shop down:\n%s", body)
+	}
 	for _, id := range []string{"down-1", "down-2"} {
 		info, err := insp.GetTaskInfo(queue.StoreQueue(shop.name), "moota:"+shop.bankID+":"+id)
 		if err != nil || info.State == asynq.TaskStateArchived || info.State == asynq.TaskStateCompleted {
@@ -85,4 +94,19 @@ store %q {
 	})
 	requirePaidOnce(t, shop, a.ID, "down-1")
 	requirePaidOnce(t, shop, b.ID, "down-2")
+	if code, body := adminGet(t, l.AdminURL+"/readyz"); code != http.StatusOK || !strings.Contains(body, `"status":"ok"`) {
+		t.Fatalf("/readyz once the shop is back = %d %s", code, body)
+	}
+}
+
+// adminGet reads an admin route: its status and body.
+func adminGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
