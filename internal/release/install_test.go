@@ -75,7 +75,12 @@ func TestMakeInstall(t *testing.T) {
 
 	// An operator's configuration survives a second install.
 	r := testutil.NewRedis(t)
+	// lunas check reaches Redis as serve would: the test's, not a default one.
 	mine := []byte(`webhook "moota" { secrets = [env("MOOTA_SECRET")] }
+redis {
+  addr = "` + r.Addr + `"
+  db   = ` + strconv.Itoa(r.DB) + `
+}
 store "demo" {
   plugin   = "demo"
   bank_ids = ["*"]
