@@ -108,7 +108,7 @@ type ReviewItem struct {
 
 	Status        ReviewStatus   `json:"status"`
 	ClaimedBy     string         `json:"claimed_by,omitempty"` // someone is resolving it right now
-	ClaimedAt     time.Time      `json:"claimed_at,omitempty"`
+	ClaimedAt     time.Time      `json:"claimed_at,omitzero"`
 	ResolvedOrder string         `json:"resolved_order,omitempty"`
 	Actions       []ReviewAction `json:"actions,omitempty"`
 	// Mutation is the mutation as Moota sent it (minus bank.meta), so that
