@@ -26,8 +26,8 @@ const pipelineDB = 4
 // pipelineResult is what one end-to-end run measured.
 type pipelineResult struct {
 	toPaid          []time.Duration
-	lunasRSS        int64 // peak KiB
-	pluginRSS       int64 // peak KiB
+	lunasRSS        int64   // peak KiB
+	pluginRSS       int64   // peak KiB
 	redisPerMut     float64 // used_memory growth less the demo store's
 	overheadPerMut  float64 // of that, what MEMORY USAGE of the keys does not show
 	kinds           []keyKind
