@@ -162,7 +162,7 @@ func printBreakdown(w io.Writer, kinds []keyKind, mutations int, usedPerMut, ove
 	}
 	fmt.Fprintf(tw, "total (MEMORY USAGE)\t\t%.0f\t\t%.0f\t\n", float64(sum)/float64(mutations), retainedPerMutation(kinds, mutations))
 	fmt.Fprintf(tw, "used_memory growth after the run, less the demo store's\t\t%.0f\t\t\t\n", usedPerMut)
-	fmt.Fprintf(tw, "of which outside MEMORY USAGE (keyspace tables), counted as kept\t\t%.0f\t\t%.0f\t\n", overheadPerMut, overheadPerMut)
+	fmt.Fprintf(tw, "outside MEMORY USAGE once finished tasks are deleted (keyspace tables), counted whole\t\t\t\t%.0f\t\n", overheadPerMut)
 	fmt.Fprintf(tw, "per retained mutation\t\t\t\t%.0f\t\n", retainedPerMutation(kinds, mutations)+overheadPerMut)
 	tw.Flush()
 }

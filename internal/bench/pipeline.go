@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core"
@@ -29,7 +30,7 @@ type pipelineResult struct {
 	lunasRSS        int64   // peak KiB
 	pluginRSS       int64   // peak KiB
 	redisPerMut     float64 // used_memory growth less the demo store's
-	overheadPerMut  float64 // of that, what MEMORY USAGE of the keys does not show
+	overheadPerMut  float64 // what MEMORY USAGE of the lasting keys does not show
 	kinds           []keyKind
 	sent, paid      int
 	lunasPID, plPID int
@@ -88,6 +89,10 @@ store "bench" {
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
+	// Redis' memory before lunas connects and after it left: the buffers of
+	// its connections are no record of a mutation.
+	memBefore := usedMemory(ctx, rdb)
+	storeBefore := namespaceBytes(ctx, rdb, ns)
 	cmd := exec.Command(filepath.Join(bin, "lunas"), "serve", "--config", path, "--log-level", "warn")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -99,8 +104,6 @@ store "bench" {
 		return nil, err
 	}
 	res := &pipelineResult{lunasPID: cmd.Process.Pid}
-	memBefore := usedMemory(ctx, rdb)
-	storeBefore := namespaceBytes(ctx, rdb, ns)
 
 	stop := make(chan struct{})
 	var rssWG sync.WaitGroup
@@ -172,6 +175,7 @@ store "bench" {
 	rssWG.Wait()
 	res.paid = len(res.toPaid)
 	slices.Sort(res.toPaid)
+	srv.stop()
 	// What Lunas leaves in Redis per mutation, by key kind; the demo store's
 	// orders (stamped paid) are the store's, not Lunas'.
 	storeGrowth := namespaceBytes(ctx, rdb, ns) - storeBefore
@@ -180,11 +184,26 @@ store "bench" {
 	if res.kinds, err = redisBreakdown(ctx, rdb, ns); err != nil {
 		return nil, err
 	}
-	var lunasBytes int64
-	for _, k := range res.kinds {
-		lunasBytes += k.bytes
+	// Then the memory outside the keys' own MEMORY USAGE (the keyspace's
+	// tables), once the records shorter-lived than the window are gone, as
+	// Asynq's janitor deletes finished tasks after their retention: that
+	// part stays, and is counted whole.
+	insp := asynq.NewInspector(asynq.RedisClientOpt{Addr: redisAddr, DB: pipelineDB})
+	defer insp.Close()
+	queues, _ := insp.Queues()
+	for _, q := range queues {
+		if _, err := insp.DeleteAllCompletedTasks(q); err != nil {
+			return nil, err
+		}
 	}
-	res.overheadPerMut = max(0, float64(growth-lunasBytes)/float64(n))
+	var lasting int64
+	for _, k := range res.kinds {
+		if k.life == 0 || k.life >= 24*time.Hour {
+			lasting += k.bytes
+		}
+	}
+	after := usedMemory(ctx, rdb) - memBefore - storeGrowth
+	res.overheadPerMut = max(0, float64(after-lasting)/float64(n))
 	return res, nil
 }
 
