@@ -87,6 +87,7 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 		}
 		fmt.Printf("mutation received → order paid (lunas serve + demo plugin, %d payments at %d/s): p50 %s  p99 %s  (%d of %d paid)\n",
 			pipe.sent, pipelineRate, fmtDur(loadResult{lat: pipe.toPaid}.pct(50)), fmtDur(loadResult{lat: pipe.toPaid}.pct(99)), pipe.paid, pipe.sent)
+		fmt.Printf("Redis CPU while lunas serve idles (its workers polling the queues): %.1f%% of a core\n", pipe.idleRedisCPU*100)
 		fmt.Printf("peak RSS under that load: lunas %.1f MiB, demo plugin %.1f MiB\n", float64(pipe.lunasRSS)/1024, float64(pipe.pluginRSS)/1024)
 		fmt.Printf("Redis memory per retained mutation (everything a mutation leaves, each kind weighted by how long it stays within 14 days): %.0f bytes\n\n",
 			retainedPerMutation(pipe.kinds, pipe.sent)+pipe.overheadPerMut)

@@ -32,6 +32,7 @@ type pipelineResult struct {
 	redisPerMut     float64 // used_memory growth less the demo store's
 	overheadPerMut  float64 // what MEMORY USAGE of the lasting keys does not show
 	kinds           []keyKind
+	idleRedisCPU    float64 // share of a core Redis spends on an idle lunas serve
 	sent, paid      int
 	lunasPID, plPID int
 }
@@ -104,6 +105,14 @@ store "bench" {
 		return nil, err
 	}
 	res := &pipelineResult{lunasPID: cmd.Process.Pid}
+
+	// What an idle lunas serve costs Redis: its workers poll the queues
+	// every queue.ServerConfig.PollInterval.
+	idle := cpuMeter{pid: res.lunasPID, redisAddr: redisAddr}
+	idle.start(ctx)
+	time.Sleep(3 * time.Second)
+	idle.stop(ctx)
+	res.idleRedisCPU = float64(idle.Redis) / float64(3*time.Second)
 
 	stop := make(chan struct{})
 	var rssWG sync.WaitGroup
