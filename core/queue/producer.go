@@ -61,7 +61,7 @@ func NewProducer(client *asynq.Client, cfg ProducerConfig) *Producer {
 func (p *Producer) EnqueueMutation(ctx context.Context, webhook string, m *core.Mutation) (bool, error) {
 	now := time.Now()
 	queue := p.queueOf(m.BankID)
-	if p.seen != nil {
+	if p.seen != nil && !fresh(m, now) {
 		first, err := p.seen.Lookup(ctx, m.BankID, m.ID, now)
 		if err != nil {
 			return false, err
@@ -85,6 +85,21 @@ func (p *Producer) EnqueueMutation(ctx context.Context, webhook string, m *core.
 		return true, err
 	}
 	return p.collided(ctx, webhook, m, first, queue, now)
+}
+
+// freshMargin is how far Moota's clock may be from ours.
+const freshMargin = 10 * time.Minute
+
+// fresh reports whether Moota recorded m (its created_at, which the
+// signature covers) so recently that it cannot have been delivered more
+// than TaskRetention ago: then a task stored for it is still kept, the
+// TaskID alone recognises a re-delivery, and the Seen lookup, a Redis round
+// trip, can be skipped. That is nearly every delivery: Moota sends its
+// webhook seconds after recording the mutation. A created_at missing, old
+// or in the future is not fresh.
+func fresh(m *core.Mutation, now time.Time) bool {
+	c := m.CreatedAt
+	return !c.IsZero() && c.After(now.Add(-TaskRetention+freshMargin)) && !c.After(now.Add(freshMargin))
 }
 
 // collided answers a mutation whose id Lunas holds already as first: a

@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/queue"
 	"github.com/lunas-dev/lunas/internal/testutil"
 )
@@ -83,5 +85,39 @@ func TestSeenLastsTheRetention(t *testing.T) {
 	}
 	if got, err := seen.Lookup(ctx, "bank-1", "m-3", day); got != nil || err != nil {
 		t.Fatalf("Lookup of an unknown id = %+v, %v", got, err)
+	}
+}
+
+// A mutation Moota just recorded skips the Seen lookup and meets an
+// earlier delivery on the TaskID: the same content is a duplicate, another
+// amount a conflict.
+func TestFreshMutationMeetsOnTheTaskID(t *testing.T) {
+	r := testutil.NewRedis(t)
+	opt := asynq.RedisClientOpt{Addr: r.Addr, DB: r.DB}
+	client, insp := asynq.NewClient(opt), asynq.NewInspector(opt)
+	rdb := redis.NewClient(&redis.Options{Addr: r.Addr, DB: r.DB})
+	t.Cleanup(func() { client.Close(); insp.Close(); rdb.Close() })
+	p := queue.NewProducer(client, queue.ProducerConfig{Inspector: insp, Seen: &queue.Seen{RDB: rdb}})
+	ctx := context.Background()
+	fresh := func(amount int) *core.Mutation {
+		created := time.Now().In(core.Jakarta).Format(time.DateTime)
+		m, err := core.ParseMutation(fmt.Appendf(nil, `{"mutation_id":"m-9","bank_id":"bank-1","amount":%d,"type":"CR","created_at":%q}`, amount, created))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &m
+	}
+	if dup, err := p.EnqueueMutation(ctx, "moota", fresh(150123)); dup || err != nil {
+		t.Fatalf("first: %v %v", dup, err)
+	}
+	if dup, err := p.EnqueueMutation(ctx, "moota", fresh(150123)); !dup || err != nil {
+		t.Fatalf("again: dup=%v err=%v, want a duplicate", dup, err)
+	}
+	other := fresh(999)
+	if dup, err := p.EnqueueMutation(ctx, "moota", other); dup || err != nil {
+		t.Fatalf("another amount: dup=%v err=%v, want a conflict task", dup, err)
+	}
+	if _, err := insp.GetTaskInfo(queue.UnroutedQueue, queue.ConflictTaskID(other)); err != nil {
+		t.Fatalf("conflict task: %v", err)
 	}
 }

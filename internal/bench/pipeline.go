@@ -146,7 +146,7 @@ store "bench" {
 		// Moota's date is the bank's, in Jakarta time: after the order was
 		// created, or the order is outside the payment's window.
 		date := time.Now().In(core.Jakarta).Format("2006-01-02 15:04:05")
-		body := []byte(fmt.Sprintf(`[{"mutation_id":"pipe%d","bank_id":"4Aqz9OmvWPV","account_number":"1","type":"CR","amount":%d,"description":"TRSF CR","date":%q}]`, i, 200000+i, date))
+		body := []byte(fmt.Sprintf(`[{"mutation_id":"pipe%d","bank_id":"4Aqz9OmvWPV","account_number":"1","type":"CR","amount":%d,"description":"TRSF CR","date":%q,"created_at":%q}]`, i, 200000+i, date, date))
 		sentAt[i] = time.Now()
 		wg.Add(1)
 		sem <- struct{}{}
