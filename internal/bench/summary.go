@@ -21,10 +21,9 @@ type summary struct {
 
 // fixedCPU is what one fixed rate cost each server per request.
 type fixedCPU struct {
-	rate                       int
-	lunasServer, bareServer    time.Duration
-	lunasRedis, bareRedis      time.Duration
-	lunasAchieved, bareAchieve float64
+	rate                    int
+	lunasServer, bareServer time.Duration
+	lunasRedis, bareRedis   time.Duration
 }
 
 // medianDur returns the median of ds.
