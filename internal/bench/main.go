@@ -1,7 +1,10 @@
-// Command bench measures Lunas over loopback and prints one table:
-// webhook ingest (req/s, ack p50/p99/p99.9) for Lunas' receiver and for a
-// bare net/http + HMAC + asynq.Enqueue handler on the same Redis, with 1-
-// and 100-mutation payloads, and the plugin RPC round trip.
+// Command bench measures Lunas over loopback: webhook ingest (req/s, ack
+// p50/p99/p99.9, server and Redis CPU per request) for Lunas' receiver and
+// for a bare net/http + HMAC + asynq.Enqueue handler on the same Redis,
+// with 1- and 100-mutation payloads and at fixed rates; webhook to paid
+// through the demo plugin with the Redis bytes each mutation leaves, per
+// key kind; the plugin RPC round trip against bare gRPC; and last one
+// table of issue 16's targets with each ratio.
 //
 // It needs a redis-server (make bench starts a throwaway one and sets
 // LUNAS_TEST_REDIS_ADDR) and the binaries from make build (-bin).
