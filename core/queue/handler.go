@@ -19,6 +19,10 @@ import (
 // asynq.Handler and safe for concurrent use.
 type Handler struct {
 	Payments *payment.Service // required
+	// Seen records each mutation when its task starts, before it can
+	// finish, so the record takes over from the TaskID once the finished
+	// task expires (see Seen). Nil records nothing.
+	Seen *Seen
 }
 
 var _ asynq.Handler = (*Handler)(nil)
@@ -42,6 +46,11 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}
 		id, _ := asynq.GetTaskID(ctx)
 		return h.Payments.Conflict(ctx, id, &m, &first)
+	}
+	if h.Seen != nil {
+		if err := h.Seen.Record(ctx, &m, time.Now()); err != nil {
+			return err
+		}
 	}
 	retry, _ := asynq.GetRetryCount(ctx)
 	err = h.Payments.Process(ctx, &m, payment.Attempt{ReceivedAt: p.ReceivedAt, Retry: retry})

@@ -19,6 +19,7 @@ type Producer struct {
 	route  func(bankID string) (queue string)
 	retry  int
 	insp   *asynq.Inspector
+	seen   *Seen
 	// With NewAckedProducer: the connections, and the replicas to wait for.
 	lanes chan *lane
 	ack   Acknowledger
@@ -35,6 +36,10 @@ type ProducerConfig struct {
 	// a conflict for review instead of taken for a duplicate. Nil: every
 	// collision counts as a duplicate.
 	Inspector *asynq.Inspector
+	// Seen is the record of the mutations taken in over Retention, checked
+	// before the enqueue: a finished task is kept only TaskRetention. Nil:
+	// duplicates are recognised only while their task is kept.
+	Seen *Seen
 	// MaxRetry is how often a task is retried before it is archived; default
 	// 25 (about ten hours with RetryDelay's backoff when a store stays down).
 	MaxRetry int
@@ -45,30 +50,65 @@ func NewProducer(client *asynq.Client, cfg ProducerConfig) *Producer {
 	if cfg.MaxRetry == 0 {
 		cfg.MaxRetry = 25
 	}
-	return &Producer{client: client, route: cfg.Route, retry: cfg.MaxRetry, insp: cfg.Inspector}
+	return &Producer{client: client, route: cfg.Route, retry: cfg.MaxRetry, insp: cfg.Inspector, seen: cfg.Seen}
 }
 
-// EnqueueMutation stores m durably. A TaskID conflict means Lunas has the
-// mutation already: a duplicate, not an error, unless the stored task holds
-// another amount or type: then a conflict task is stored for review (and
-// the delivery is not counted a duplicate).
+// EnqueueMutation stores m durably. A mutation Seen within Retention, or a
+// TaskID conflict, means Lunas has the mutation already: a duplicate, not
+// an error, unless the record or the stored task holds another amount or
+// type: then a conflict task is stored for review (and the delivery is not
+// counted a duplicate).
 func (p *Producer) EnqueueMutation(ctx context.Context, webhook string, m *core.Mutation) (bool, error) {
-	body, err := encodePayload(webhook, m, time.Now())
+	now := time.Now()
+	queue := p.queueOf(m.BankID)
+	if p.seen != nil && !fresh(m, now) {
+		first, err := p.seen.Lookup(ctx, m.BankID, m.ID, now)
+		if err != nil {
+			return false, err
+		}
+		if first != nil {
+			return p.collided(ctx, webhook, m, first, queue, now)
+		}
+	}
+	body, err := encodePayload(webhook, m, now)
 	if err != nil {
 		return false, err
 	}
-	queue := p.queueOf(m.BankID)
 	dup, err := p.enqueue(ctx, asynq.NewTask(TypeMutation, body), m.TaskID(), queue)
 	if err != nil || !dup || p.insp == nil {
 		return dup, err
 	}
 	first, err := p.stored(queue, m.TaskID())
-	if err != nil || first == nil || (first.Amount == m.Amount && first.Type == m.Type) {
+	if err != nil || first == nil {
 		// A task that finished and expired between the enqueue and this
-		// read, or one that reads the same: a duplicate.
+		// read: a duplicate (its Seen record outlives it).
 		return true, err
 	}
-	body, err = encodeConflict(webhook, m, first, time.Now())
+	return p.collided(ctx, webhook, m, first, queue, now)
+}
+
+// freshMargin is how far Moota's clock may be from ours.
+const freshMargin = 10 * time.Minute
+
+// fresh reports whether Moota recorded m (its created_at, which the
+// signature covers) so recently that it cannot have been delivered more
+// than TaskRetention ago: then a task stored for it is still kept, the
+// TaskID alone recognises a re-delivery, and the Seen lookup, a Redis round
+// trip, can be skipped. That is nearly every delivery: Moota sends its
+// webhook seconds after recording the mutation. A created_at missing, old
+// or in the future is not fresh.
+func fresh(m *core.Mutation, now time.Time) bool {
+	c := m.CreatedAt
+	return !c.IsZero() && c.After(now.Add(-TaskRetention+freshMargin)) && !c.After(now.Add(freshMargin))
+}
+
+// collided answers a mutation whose id Lunas holds already as first: a
+// duplicate when it reads the same, else a conflict task for review.
+func (p *Producer) collided(ctx context.Context, webhook string, m, first *core.Mutation, queue string, now time.Time) (bool, error) {
+	if first.Amount == m.Amount && first.Type == m.Type {
+		return true, nil
+	}
+	body, err := encodeConflict(webhook, m, first, now)
 	if err != nil {
 		return false, err
 	}
@@ -91,7 +131,7 @@ func (p *Producer) queueOf(bankID string) string {
 
 // enqueue stores one task under id; a TaskID conflict reports dup.
 func (p *Producer) enqueue(ctx context.Context, task *asynq.Task, id, queue string) (dup bool, err error) {
-	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(queue), asynq.Retention(Retention), asynq.MaxRetry(p.retry)}
+	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(queue), asynq.Retention(TaskRetention), asynq.MaxRetry(p.retry)}
 	if p.lanes != nil {
 		return p.enqueueAcked(ctx, task, opts)
 	}

@@ -26,10 +26,11 @@ const ReconcileWebhook = "reconcile"
 // Reconciler.Lookback is zero.
 const DefaultLookback = 48 * time.Hour
 
-// MaxLookback is the furthest back reconciliation may look. A finished
-// mutation task, and so its TaskID, is kept for Retention (14 days) after
-// it ran; a mutation older than that would not be recognised as a
-// duplicate and could pay a second order of the same amount. Two days of
+// MaxLookback is the furthest back reconciliation may look. A mutation's
+// Seen record is kept for Retention (14 days) after its task ran; a
+// mutation older than that would not be recognised as a duplicate (the
+// applied-payment record still keeps it from paying a second order, but
+// it would open a review item again). Two days of
 // margin cover whole-day date filters and time zones.
 const MaxLookback = Retention - 48*time.Hour
 

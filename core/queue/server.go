@@ -15,8 +15,11 @@ type ServerConfig struct {
 	Extra       []string // more queues to consume (OpsQueue, the Moota queue)
 	Concurrency int      // default 10
 	// PollInterval is how often an idle worker asks Redis for work; it bounds
-	// the time a new payment waits in an empty queue. Default 20ms (Asynq's
-	// own default of 1s would add up to a second to every payment).
+	// the time a new payment waits in an empty queue. Default 5ms (Asynq's
+	// own default of 1s would add up to a second to every payment). Measured
+	// with make bench (200 payments/s through the demo plugin, 2-vCPU VM):
+	// 20ms gave a p50 webhook-to-paid of 22.6ms and cost an idle Redis 2.5%
+	// of a core, 5ms 9.0ms and 2.7%, 2ms 7.3ms and 4.7%.
 	PollInterval time.Duration
 	Logger       hclog.Logger
 }
@@ -31,7 +34,7 @@ func NewServer(redis asynq.RedisConnOpt, cfg ServerConfig) *asynq.Server {
 		cfg.Logger = hclog.NewNullLogger()
 	}
 	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 20 * time.Millisecond
+		cfg.PollInterval = 5 * time.Millisecond
 	}
 	queues := map[string]int{UnroutedQueue: 1}
 	for _, s := range cfg.Stores {

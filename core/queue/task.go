@@ -18,9 +18,15 @@ const TypeMutation = "mutation:process"
 // worker turns them into review items.
 const UnroutedQueue = "lunas:unrouted"
 
-// Retention keeps a finished task (and so its TaskID) for 14 days: the
-// window in which a re-delivered mutation is recognised as a duplicate.
+// Retention is the window in which a re-delivered mutation is recognised
+// as a duplicate (by its Seen record) and an operator can look it up.
 const Retention = 14 * 24 * time.Hour
+
+// TaskRetention keeps a finished mutation task (and so its TaskID) for an
+// hour: long enough for asynqmon and for concurrent deliveries to meet on
+// the TaskID, short enough that the 2 KB task does not sit in Redis for
+// the whole Retention (its Seen record, 60 bytes, does).
+const TaskRetention = time.Hour
 
 // StoreQueue is the queue of a store: one per store, so an operator can
 // pause one store in asynqmon without stopping the others.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,9 +16,9 @@ import (
 	"github.com/lunas-dev/lunas/sdk"
 )
 
-// Ledger remembers which credit paid which order: per bank account and
-// amount for the reversal window (a sorted set scored by the time of
-// payment), and for good in a compact hash per bank account. It implements payment.Ledger and is safe
+// Ledger remembers which credit paid which order: for the reversal window
+// in a hash per bank account and day of payment (see creditsKey), and for
+// good in a compact hash per bank account. It implements payment.Ledger and is safe
 // for concurrent use.
 type Ledger struct {
 	rdb goredis.UniversalClient
@@ -28,6 +29,8 @@ var _ payment.Ledger = (*Ledger)(nil)
 // NewLedger returns a Ledger on rdb.
 func NewLedger(rdb goredis.UniversalClient) *Ledger { return &Ledger{rdb: rdb} }
 
+// paidKey is the sorted set per account and amount where versions before
+// the credits hashes kept the reversal window's credits.
 func paidKey(bankID string, amount sdk.Amount) string {
 	return "lunas:paid:" + bankID + ":" + amount.String()
 }
@@ -79,19 +82,18 @@ func (l *Ledger) Applied(ctx context.Context, bankID, mutationID string) (paymen
 
 // Record notes that rec.Mutation paid rec.Order. Recording twice is harmless.
 func (l *Ledger) Record(ctx context.Context, rec payment.Record, window time.Duration) error {
-	b, err := json.Marshal(rec)
+	b, err := encodeCredit(rec)
 	if err != nil {
 		return err
 	}
-	key := paidKey(rec.Mutation.BankID, rec.Mutation.Amount)
-	_, err = l.rdb.TxPipelined(ctx, func(pl goredis.Pipeliner) error {
-		pl.ZRemRangeByScore(ctx, key, "-inf", strconv.FormatInt(rec.PaidAt.Add(-window).UnixMilli(), 10))
-		pl.ZAdd(ctx, key, goredis.Z{Score: float64(rec.PaidAt.UnixMilli()), Member: b})
-		pl.Expire(ctx, key, window+24*time.Hour)
-		// The first order a mutation paid stays its record: a later record
-		// of the same mutation cannot rewrite history.
-		pl.HSetNX(ctx, appliedKey(rec.Mutation.BankID), rec.Mutation.ID, appliedValue(rec))
-		// The recent-payments log the overview counts, two days long.
+	day := rec.PaidAt.UTC().Truncate(24 * time.Hour)
+	keys := []string{creditsKey(rec.Mutation.BankID, day), appliedKey(rec.Mutation.BankID)}
+	expireAt := day.Add(24*time.Hour + window + 24*time.Hour).Unix()
+	if err := recordCredit.Run(ctx, l.rdb, keys, rec.Mutation.Amount.String(), b, expireAt, rec.Mutation.ID, appliedValue(rec)).Err(); err != nil {
+		return err
+	}
+	// The recent-payments log the overview counts, two days long.
+	_, err = l.rdb.Pipelined(ctx, func(pl goredis.Pipeliner) error {
 		pl.ZAdd(ctx, appliedLogKey, goredis.Z{Score: float64(rec.PaidAt.UnixMilli()), Member: rec.TaskID + "|" + rec.Mutation.Amount.String()})
 		pl.ZRemRangeByScore(ctx, appliedLogKey, "-inf", strconv.FormatInt(rec.PaidAt.Add(-appliedLogSpan).UnixMilli(), 10))
 		return nil
@@ -100,24 +102,64 @@ func (l *Ledger) Record(ctx context.Context, rec payment.Record, window time.Dur
 }
 
 // Reversible returns the credits of amount into bankID that paid an order
-// within window before now, newest first, one per credit.
+// within window before now, newest first, one per credit. It reads the
+// credits hashes of the window's days, and the sorted set per account and
+// amount that versions before the credits hashes wrote.
 func (l *Ledger) Reversible(ctx context.Context, bankID string, amount sdk.Amount, now time.Time, window time.Duration) ([]payment.Record, error) {
-	min := strconv.FormatInt(now.Add(-window).UnixMilli(), 10)
+	since := now.Add(-window)
+	var keys []string
+	for day := now.UTC().Truncate(24 * time.Hour); !day.Before(since.UTC().Truncate(24 * time.Hour)); day = day.AddDate(0, 0, -1) {
+		keys = append(keys, creditsKey(bankID, day))
+	}
+	vals, err := readCredits.Run(ctx, l.rdb, keys, amount.String()).Slice()
+	if err != nil {
+		return nil, err
+	}
+	var all []payment.Record
+	for _, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		recs, err := decodeCredits(bankID, amount, []byte(s))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, recs...)
+	}
+	legacy, err := l.legacyReversible(ctx, bankID, amount, since)
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, legacy...)
+	slices.SortStableFunc(all, func(a, b payment.Record) int { return b.PaidAt.Compare(a.PaidAt) })
+	seen := map[string]bool{}
+	var out []payment.Record
+	for _, rec := range all {
+		if rec.PaidAt.Before(since) || seen[rec.TaskID] {
+			continue
+		}
+		seen[rec.TaskID] = true
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// legacyReversible reads the sorted set of an account and amount that
+// versions before the credits hashes wrote (expired a window after them).
+func (l *Ledger) legacyReversible(ctx context.Context, bankID string, amount sdk.Amount, since time.Time) ([]payment.Record, error) {
+	min := strconv.FormatInt(since.UnixMilli(), 10)
 	vals, err := l.rdb.ZRevRangeByScore(ctx, paidKey(bankID, amount), &goredis.ZRangeBy{Min: min, Max: "+inf"}).Result()
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var out []payment.Record
+	out := make([]payment.Record, 0, len(vals))
 	for _, v := range vals {
 		var rec payment.Record
 		if err := json.Unmarshal([]byte(v), &rec); err != nil {
 			return nil, fmt.Errorf("decode payment record: %w", err)
 		}
-		if !seen[rec.TaskID] {
-			seen[rec.TaskID] = true
-			out = append(out, rec)
-		}
+		out = append(out, rec)
 	}
 	return out, nil
 }

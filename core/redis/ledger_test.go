@@ -2,11 +2,13 @@ package redis
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/payment"
 	"github.com/lunas-dev/lunas/internal/testutil"
 	"github.com/lunas-dev/lunas/sdk"
@@ -32,7 +34,7 @@ func TestLedgerKeepsTheFirstApplicationForGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Retention passes: everything but the permanent record is gone.
-	if err := rdb.Del(ctx, paidKey("b", rec.Mutation.Amount)).Err(); err != nil {
+	if err := rdb.Del(ctx, creditsKey("b", paidAt)).Err(); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err := l.Applied(ctx, "b", "m1")
@@ -51,6 +53,55 @@ func TestLedgerKeepsTheFirstApplicationForGood(t *testing.T) {
 	}
 	if recs, err := l.Reversible(ctx, "b", rec.Mutation.Amount, paidAt, time.Hour); err != nil || len(recs) != 0 {
 		t.Fatalf("reversible after expiry: %v %v", recs, err)
+	}
+}
+
+// A credit reads back from the credits hash as it was recorded, with the
+// credits of the same amount (this day's and a legacy sorted set's) newest
+// first, and none from before the window.
+func TestLedgerReversibleReadsBack(t *testing.T) {
+	r := testutil.NewRedis(t)
+	rdb := goredis.NewClient(r.Options())
+	t.Cleanup(func() { rdb.Close() })
+	l := NewLedger(rdb)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	amount := sdk.Amount(15012300)
+	rec := func(id string, paidAt time.Time) payment.Record {
+		return payment.Record{TaskID: "moota:b:" + id, Store: "toko", PaidAt: paidAt,
+			Order: sdk.Order{ID: "41", Number: "#1042", Status: "on-hold", Amount: amount, Currency: "IDR",
+				CreatedAt: now.Add(-time.Hour), PaymentRef: "b.150123"},
+			Mutation: sdk.Mutation{ID: id, BankID: "b", AccountNumber: "0123", Type: "CR", Amount: amount,
+				Description: "TRSF CR \"BUDI\"\n1042", Date: time.Unix(now.Unix()-60, 0).In(core.Jakarta), BankType: "bca"}}
+	}
+	older, newer, stale := rec("m1", now.Add(-2*time.Minute)), rec("m2", now.Add(-time.Minute)), rec("m0", now.Add(-3*time.Hour))
+	for _, r := range []payment.Record{stale, older, newer, newer} {
+		if err := l.Record(ctx, r, 2*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	legacy := rec("m3", now.Add(-90*time.Second))
+	b, _ := json.Marshal(legacy)
+	if err := rdb.ZAdd(ctx, paidKey("b", amount), goredis.Z{Score: float64(legacy.PaidAt.UnixMilli()), Member: b}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Reversible(ctx, "b", amount, now, 2*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []payment.Record{newer, legacy, older}
+	if len(got) != len(want) {
+		t.Fatalf("Reversible = %d records, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.TaskID != w.TaskID || g.Store != w.Store || !g.PaidAt.Equal(w.PaidAt) || g.Order.ID != w.Order.ID ||
+			g.Order.Number != w.Order.Number || g.Order.Amount != w.Order.Amount || !g.Order.CreatedAt.Equal(w.Order.CreatedAt) ||
+			g.Order.PaymentRef != w.Order.PaymentRef || g.Mutation.Description != w.Mutation.Description ||
+			!g.Mutation.Date.Equal(w.Mutation.Date) || g.Mutation.AccountNumber != w.Mutation.AccountNumber ||
+			g.Mutation.Amount != w.Mutation.Amount || g.Mutation.BankType != w.Mutation.BankType {
+			t.Fatalf("record %d = %+v, want %+v", i, g, w)
+		}
 	}
 }
 

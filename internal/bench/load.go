@@ -11,11 +11,14 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/lunas-dev/lunas/core"
 )
 
 const benchSecret = "bench-secret-0123456789"
@@ -45,6 +48,14 @@ var runSeq atomic.Int64
 // Its verbs are the amount and the mutation id (prefix, n, i).
 const mutationFormat = `{"account_number":"1234567890","date":"2025-01-15 10:21:07","description":"TRSF E-BANKING CR 1501/FTSCY/WS95051 150123.00 INV-1042 BUDI SANTOSO","note":"","amount":%d,"type":"CR","balance":2750123.5,"created_at":"2025-01-15 10:23:11","updated_at":"2025-01-15 10:23:11","mutation_id":"%s%dx%d","token":"t","bank_id":"4Aqz9OmvWPV","taggings":[],"bank":{"corporate_id":null,"username":"tokobudi","atas_nama":"Toko Budi","balance":"2750123.50","account_number":"1234567890","bank_type":"bca","login_retry":0,"date_from":"2025-01-15 00:00:00","date_to":"2025-01-15 00:00:00","meta":null,"interval_refresh":15,"next_queue":"2025-01-15 10:38:11","is_active":true,"in_queue":0,"in_progress":0,"recurred_at":"2025-01-16 10:23:11","created_at":"2024-06-01 08:00:00","token":"4Aqz9OmvWPV","bank_id":"4Aqz9OmvWPV","label":"BCA","last_update":"2025-01-15T03:23:11.000000Z"}}`
 
+// mutationShape is mutationFormat recorded by Moota now (its created_at
+// and updated_at), as a live webhook is: Moota sends it seconds after.
+var mutationShape = func() string {
+	now := time.Now().In(core.Jakarta).Format(time.DateTime)
+	return strings.Replace(mutationFormat, `"created_at":"2025-01-15 10:23:11","updated_at":"2025-01-15 10:23:11"`,
+		`"created_at":"`+now+`","updated_at":"`+now+`"`, 1)
+}()
+
 // payload returns a signed body of batch unique mutations.
 func payload(prefix string, n int64, batch int) []byte {
 	var b bytes.Buffer
@@ -53,7 +64,7 @@ func payload(prefix string, n int64, batch int) []byte {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, mutationFormat, 100000+i, prefix, n, i)
+		fmt.Fprintf(&b, mutationShape, 100000+i, prefix, n, i)
 	}
 	b.WriteByte(']')
 	return b.Bytes()

@@ -1,7 +1,10 @@
-// Command bench measures Lunas over loopback and prints one table:
-// webhook ingest (req/s, ack p50/p99/p99.9) for Lunas' receiver and for a
-// bare net/http + HMAC + asynq.Enqueue handler on the same Redis, with 1-
-// and 100-mutation payloads, and the plugin RPC round trip.
+// Command bench measures Lunas over loopback: webhook ingest (req/s, ack
+// p50/p99/p99.9, server and Redis CPU per request) for Lunas' receiver and
+// for a bare net/http + HMAC + asynq.Enqueue handler on the same Redis,
+// with 1- and 100-mutation payloads and at fixed rates; webhook to paid
+// through the demo plugin with the Redis bytes each mutation leaves, per
+// key kind; the plugin RPC round trip against bare gRPC; and last one
+// table of issue 16's targets with each ratio.
 //
 // It needs a redis-server (make bench starts a throwaway one and sets
 // LUNAS_TEST_REDIS_ADDR) and the binaries from make build (-bin).
@@ -17,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -34,7 +38,7 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long each ingest run lasts")
 	conns := flag.Int("conns", 32, "concurrent connections of the load generator")
 	rpcCalls := flag.Int("rpc-calls", 5000, "plugin round trips to time")
-	rate := flag.Int("rate", 2000, "webhooks per second for the fixed-rate run")
+	rates := flag.String("rates", "500,2000", "webhooks per second for the fixed-rate runs, comma-separated")
 	only := flag.String("only", "ingest,fixed,pipeline,rpc", "which parts to run, comma-separated")
 	bare := flag.String("bare-listen", "", "internal: run the bare handler on this address")
 	bareGRPC := flag.String("bare-grpc", "", "internal: serve bare gRPC on this Unix socket")
@@ -65,18 +69,28 @@ func main() {
 	for _, p := range strings.Split(*only, ",") {
 		parts[strings.TrimSpace(p)] = true
 	}
-	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls, *rate, parts); err != nil {
+	var rateList []int
+	for _, r := range strings.Split(*rates, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(r))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "bench: -rates: %q is not a rate\n", r)
+			os.Exit(2)
+		}
+		rateList = append(rateList, n)
+	}
+	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls, rateList, parts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls, rate int, parts map[string]bool) error {
+func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls int, rates []int, parts map[string]bool) error {
+	sum := &summary{}
 	host, _ := os.Hostname()
 	fmt.Printf("Lunas benchmark — %s, %d CPUs, %s, %s per run, %d connections, redis-server %s\n\n",
 		host, runtime.NumCPU(), runtime.Version(), d, conns, redisAddr)
 	if parts["ingest"] || parts["fixed"] {
-		if err := runIngest(ctx, bin, redisAddr, d, conns, rate, parts); err != nil {
+		if err := runIngest(ctx, bin, redisAddr, d, conns, rates, parts, sum); err != nil {
 			return err
 		}
 	}
@@ -87,8 +101,13 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 		}
 		fmt.Printf("mutation received → order paid (lunas serve + demo plugin, %d payments at %d/s): p50 %s  p99 %s  (%d of %d paid)\n",
 			pipe.sent, pipelineRate, fmtDur(loadResult{lat: pipe.toPaid}.pct(50)), fmtDur(loadResult{lat: pipe.toPaid}.pct(99)), pipe.paid, pipe.sent)
+		fmt.Printf("Redis CPU while lunas serve idles (its workers polling the queues): %.1f%% of a core\n", pipe.idleRedisCPU*100)
 		fmt.Printf("peak RSS under that load: lunas %.1f MiB, demo plugin %.1f MiB\n", float64(pipe.lunasRSS)/1024, float64(pipe.pluginRSS)/1024)
-		fmt.Printf("Redis memory per retained mutation (task + delivery record + match, 14-day retention): %.0f bytes\n\n", pipe.redisPerMut)
+		sum.toPaidP50 = loadResult{lat: pipe.toPaid}.pct(50)
+		sum.redisBytes = retainedPerMutation(pipe.kinds, pipe.sent) + pipe.overheadPerMut
+		fmt.Printf("Redis memory per retained mutation (everything a mutation leaves, each kind weighted by how long it stays within 14 days): %.0f bytes\n\n", sum.redisBytes)
+		printBreakdown(os.Stdout, pipe.kinds, pipe.sent, pipe.redisPerMut, pipe.overheadPerMut)
+		fmt.Println()
 	}
 	if parts["rpc"] {
 		rpc, err := timeRPC(ctx, bin, redisAddr, rpcCalls)
@@ -100,19 +119,22 @@ func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpc
 			return err
 		}
 		rpc = append(rpc, floor)
+		sum.rpcP50, sum.bareRPCP50 = rpc[0].pct(50), floor.pct(50)
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "plugin RPC (demo plugin, gRPC + AutoMTLS)\tcalls\tp50\tp99\t")
 		for _, r := range rpc {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", r.name, len(r.lat), fmtDur(r.pct(50)), fmtDur(r.pct(99)))
 		}
 		tw.Flush()
+		fmt.Println()
 	}
+	sum.print(os.Stdout)
 	return nil
 }
 
 // runIngest drives Lunas' receiver and the bare handler, as fast as they
 // answer and at a fixed rate, and prints both tables.
-func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rate int, parts map[string]bool) error {
+func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conns int, rates []int, parts map[string]bool, sum *summary) error {
 	lunas, err := startLunasReceiver(bin, redisAddr)
 	if err != nil {
 		return err
@@ -125,7 +147,7 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 	defer bareSrv.stop()
 
 	if !parts["ingest"] {
-		return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rate, d)
+		return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rates, d, sum)
 	}
 	// Each size runs `rounds` times, alternating which server goes first;
 	// the row shown is each server's median round by req/s. CPU is what the
@@ -160,25 +182,58 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 		ratios[batch] = med[0].load.rps() / med[1].load.rps()
 	}
 	tw.Flush()
+	sum.ingestRatio = ratios[1]
 	fmt.Printf("\nratio lunas/bare (median of %d rounds each): %.0f%% (1 mutation/req), %.0f%% (100 mutations/req; bare enqueues one by one, lunas 4 at a time)\n\n", rounds, ratios[1]*100, ratios[100]*100)
 
 	if !parts["fixed"] {
 		return nil
 	}
-	return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rate, d)
+	return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rates, d, sum)
 }
 
-// runFixed sends webhooks at a fixed rate (open loop) and prints latencies.
-func runFixed(ctx context.Context, targets []*server, redisAddr string, rate int, d time.Duration) error {
+// runFixed sends webhooks at each fixed rate (open loop), the servers
+// taking turns over `rounds` rounds, and prints each server's median round
+// by p99 with the CPU it and Redis spent per request (medians too).
+func runFixed(ctx context.Context, targets []*server, redisAddr string, rates []int, d time.Duration, sum *summary) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "fixed rate (open loop, 1 mutation/req)\ttarget/s\tachieved/s\tp50\tp99\tp99.9\terrors\t\n")
-	for _, target := range targets {
-		if err := flushRedis(ctx, redisAddr, target.db); err != nil {
-			return err
+	fmt.Fprintf(tw, "fixed rate (open loop, 1 mutation/req)\ttarget/s\tachieved/s\tp50\tp99\tp99.9\terrors\tserver CPU/req\tRedis CPU/req\t\n")
+	for _, rate := range rates {
+		runs := make([][]loadResult, len(targets))
+		srvCPU := make([][]time.Duration, len(targets))
+		redisCPU := make([][]time.Duration, len(targets))
+		for round := range rounds {
+			for k := range targets {
+				i := (k + round) % len(targets)
+				target := targets[i]
+				if err := flushRedis(ctx, redisAddr, target.db); err != nil {
+					return err
+				}
+				m := cpuMeter{pid: target.cmd.Process.Pid, redisAddr: redisAddr}
+				m.start(ctx)
+				r := driveRate(ctx, target.url, rate, d, 256, target.name)
+				m.stop(ctx)
+				runs[i] = append(runs[i], r)
+				if n := len(r.lat); n > 0 {
+					srvCPU[i] = append(srvCPU[i], m.Server/time.Duration(n))
+					redisCPU[i] = append(redisCPU[i], m.Redis/time.Duration(n))
+				}
+			}
 		}
-		r := driveRate(ctx, target.url, rate, d, 256, target.name)
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%d\t\n", target.name, rate, float64(len(r.lat))/r.elapsed.Seconds(),
-			fmtDur(r.pct(50)), fmtDur(r.pct(99)), fmtDur(r.pct(99.9)), r.errors)
+		f := fixedCPU{rate: rate}
+		for i, target := range targets {
+			sorted := slices.Clone(runs[i])
+			slices.SortFunc(sorted, func(a, b loadResult) int { return cmp.Compare(a.pct(99), b.pct(99)) })
+			r := sorted[len(sorted)/2]
+			sc, rc := medianDur(srvCPU[i]), medianDur(redisCPU[i])
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%d\t%dµs\t%dµs\t\n", target.name, rate, float64(len(r.lat))/r.elapsed.Seconds(),
+				fmtDur(r.pct(50)), fmtDur(r.pct(99)), fmtDur(r.pct(99.9)), r.errors, sc.Microseconds(), rc.Microseconds())
+			if i == 0 {
+				f.lunasServer, f.lunasRedis = sc, rc
+			} else {
+				f.bareServer, f.bareRedis = sc, rc
+			}
+		}
+		sum.fixed = append(sum.fixed, f)
 	}
 	tw.Flush()
 	fmt.Println()

@@ -92,7 +92,7 @@ func (a *App) Open(ctx context.Context) (err error) {
 	a.redisOpt = aopt
 	a.client = asynq.NewClient(aopt)
 	a.insp = asynq.NewInspector(aopt)
-	pcfg := queue.ProducerConfig{Inspector: a.insp, Route: func(bankID string) string {
+	pcfg := queue.ProducerConfig{Inspector: a.insp, Seen: &queue.Seen{RDB: rdb}, Route: func(bankID string) string {
 		if s, ok := a.Config.StoreForBank(bankID); ok {
 			return queue.StoreQueue(s.Name)
 		}
@@ -248,7 +248,7 @@ func (a *App) startWorker(ctx context.Context, aopt asynq.RedisConnOpt, review c
 	if err != nil {
 		return err
 	}
-	mux.Handle(queue.TypeMutation, &queue.Handler{Payments: a.payments})
+	mux.Handle(queue.TypeMutation, &queue.Handler{Payments: a.payments, Seen: &queue.Seen{RDB: a.rdb}})
 	a.server = queue.NewServer(aopt, queue.ServerConfig{Stores: names, Extra: extra, Concurrency: a.Config.Worker.Concurrency, Logger: a.Logger})
 	if err := a.server.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)

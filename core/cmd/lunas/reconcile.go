@@ -93,7 +93,7 @@ func runReconcile(ctx context.Context, inv *invocation, o reconcileFlags) error 
 	}
 	client := asynq.NewClient(aopt)
 	defer client.Close()
-	producer := queue.NewProducer(client, queue.ProducerConfig{Route: func(bankID string) string {
+	producer := queue.NewProducer(client, queue.ProducerConfig{Seen: &queue.Seen{RDB: rdb}, Route: func(bankID string) string {
 		if s, ok := cfg.StoreForBank(bankID); ok {
 			return queue.StoreQueue(s.Name)
 		}

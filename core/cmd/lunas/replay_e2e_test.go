@@ -24,8 +24,8 @@ func reviewItem(t *testing.T, s *spine, id string) map[string]any {
 }
 
 // A credit pays at most one order, ever: the same signed body replayed after
-// task retention expired (fast-forwarded here by deleting what 14 days
-// would) is accepted as new, and goes to review as a replay while another
+// the task and its dedupe record expired (fast-forwarded here by deleting
+// what an hour and 14 days would) is accepted as new, and goes to review as a replay while another
 // open order of its amount, placed before the money arrived, waits. The
 // same mutation id with another amount, while the task is kept, is a
 // conflict for review, not a duplicate.
@@ -71,11 +71,20 @@ func TestReplayAfterRetentionPaysNothing(t *testing.T) {
 	if err := demostore.Put(ctx, s.rdb, s.ns, other); err != nil {
 		t.Fatal(err)
 	}
-	// Fourteen days pass: the finished task and the order choice expire.
+	// An hour passes: the finished task expires (queue.TaskRetention), and
+	// the dedupe record still answers a re-delivery.
 	if err := s.insp.DeleteTask(queue.StoreQueue("demo"), taskID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.rdb.Del(ctx, "lunas:match:"+taskID).Err(); err != nil {
+	if r := s.lunas.Send(t, body); r.Status != 200 || r.Body["duplicates"].(float64) != 1 {
+		t.Fatalf("re-delivery after the task expired answered %d %s, want a duplicate", r.Status, r.Raw)
+	}
+	// Fourteen days pass: the dedupe record and the order choice expire.
+	dedupe, err := s.rdb.Keys(ctx, "lunas:dedupe:"+bank+":*").Result()
+	if err != nil || len(dedupe) == 0 {
+		t.Fatalf("dedupe records %v, %v", dedupe, err)
+	}
+	if err := s.rdb.Del(ctx, append(dedupe, "lunas:match:"+taskID)...).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if r := s.lunas.Send(t, body); r.Status != 200 || r.Body["accepted"].(float64) != 1 {
