@@ -97,6 +97,10 @@ review {
   recheck    = ["5m", "30m", "2h"]
   # A Slack-compatible incoming webhook told about every new item (optional).
   # notify_url = env("LUNAS_REVIEW_WEBHOOK")
+  # A store whose calls have failed this long raises each waiting payment to
+  # review as "store unreachable since ..." (retries go on; the item closes
+  # when the payment is applied).
+  unreachable_after = "30m"
 }
 
 # Bank reversals: a debit that returns an earlier credit (same account, same
