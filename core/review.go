@@ -27,6 +27,12 @@ const (
 	ReviewUnreachable ReviewReason = "unreachable" // the store's calls have failed too long; retries go on
 )
 
+// ReviewReasons lists every reason, in the order people are shown them.
+var ReviewReasons = []ReviewReason{
+	ReviewAmbiguous, ReviewUnmatched, ReviewRefused, ReviewUnreachable, ReviewUnrouted, ReviewFailed,
+	ReviewReversed, ReviewReplay, ReviewConflict, ReviewInvalid, ReviewUnverified,
+}
+
 // ReviewStatus is where a review item stands.
 type ReviewStatus string
 

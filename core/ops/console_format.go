@@ -80,19 +80,21 @@ func startOfDay(t time.Time) time.Time {
 
 // reasonLabels say what each review reason means to an operator.
 var reasonLabels = map[core.ReviewReason]string{
-	core.ReviewAmbiguous: "Several orders fit",
-	core.ReviewUnmatched: "No order fits",
-	core.ReviewRefused:   "Store refused",
-	core.ReviewUnrouted:  "No store for the account",
-	core.ReviewFailed:    "Processing failed",
-	core.ReviewReversed:  "Credit reversed",
+	core.ReviewAmbiguous:   "Several orders fit",
+	core.ReviewUnmatched:   "No order fits",
+	core.ReviewRefused:     "Store refused",
+	core.ReviewUnrouted:    "No store for the account",
+	core.ReviewFailed:      "Processing failed",
+	core.ReviewReversed:    "Credit reversed",
+	core.ReviewReplay:      "Replayed credit (already paid an order)",
+	core.ReviewConflict:    "Same mutation, other amount or type",
+	core.ReviewInvalid:     "Credit of no amount",
+	core.ReviewUnverified:  "Not confirmed by Moota",
+	core.ReviewUnreachable: "Store unreachable",
 }
 
 // reviewReasons is the order the console lists reasons in.
-var reviewReasons = []core.ReviewReason{
-	core.ReviewAmbiguous, core.ReviewUnmatched, core.ReviewRefused,
-	core.ReviewUnrouted, core.ReviewFailed, core.ReviewReversed,
-}
+var reviewReasons = core.ReviewReasons
 
 func reasonLabel(r core.ReviewReason) string {
 	if l, ok := reasonLabels[r]; ok {

@@ -37,7 +37,7 @@ func reviewListCommand() *command {
 		flags: func(fs *flag.FlagSet) {
 			c = adminFlags(fs)
 			choiceFlag(fs, &status, "status", "open", []string{"open", "resolved", "dismissed", "all"}, "`status`: open, resolved, dismissed or all")
-			choiceFlag(fs, &reason, "reason", "", []string{"ambiguous", "unmatched", "refused", "unrouted", "failed", "reversed"}, "only this `reason`: ambiguous, unmatched, refused, unrouted, failed or reversed")
+			choiceFlag(fs, &reason, "reason", "", reasonNames(), "only this `reason`: "+strings.Join(reasonNames(), ", "))
 			fs.StringVar(&store, "store", "", "only this `store`")
 			fs.IntVar(&limit, "limit", 100, "list at most `N` items")
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
@@ -206,4 +206,13 @@ func truncateText(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// reasonNames are the review reasons, as the API and --reason spell them.
+func reasonNames() []string {
+	out := make([]string, len(core.ReviewReasons))
+	for i, r := range core.ReviewReasons {
+		out[i] = string(r)
+	}
+	return out
 }
