@@ -189,7 +189,7 @@ func (s *Service) PayOrder(ctx context.Context, m *core.Mutation, orderNumber st
 		return nil, err
 	}
 	if resp.Outcome == sdk.OutcomePaid || resp.Outcome == sdk.OutcomeAlreadyPaid {
-		if err := s.afterPaid(ctx, route, m, *order); err != nil {
+		if err := s.afterPaid(ctx, route, m, *order, time.Time{}); err != nil {
 			return nil, err
 		}
 	}

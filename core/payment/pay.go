@@ -41,6 +41,10 @@ func (t *task) pay(ctx context.Context) error {
 		// choice are gone. The permanent record tells them apart.
 		if done, ok, err := s.applied(ctx, m); err != nil {
 			return err
+		} else if ok && t.paidItself(done) {
+			t.log.Info("this delivery paid its order already (a rerun after the payment was recorded)", "order", done.OrderNumber)
+			s.metrics.Outcome(t.route.Name, string(sdk.OutcomeAlreadyPaid))
+			return nil
 		} else if ok {
 			return t.replayed(ctx, done)
 		}
@@ -78,11 +82,15 @@ func (t *task) pay(ctx context.Context) error {
 		if applied.Outcome == sdk.OutcomePaid && !t.attempt.ReceivedAt.IsZero() {
 			s.metrics.Paid(s.cfg.Now().Sub(t.attempt.ReceivedAt))
 		}
-		if err := s.afterPaid(ctx, t.route, m, order); err != nil {
+		if err := s.afterPaid(ctx, t.route, m, order, t.attempt.ReceivedAt); err != nil {
 			return err
 		}
 		if t.attempt.Retry > 0 {
 			t.closeUnreachable(ctx, order, applied.Outcome)
+		}
+		if err := s.cfg.Choices.Settle(ctx, m.TaskID()); err != nil {
+			// The choice then stays its full time; nothing else depends on it.
+			log.Warn("could not shorten the kept choice", "error", err)
 		}
 		return nil
 	case sdk.OutcomeRefused:
@@ -133,10 +141,11 @@ func (s *Service) apply(ctx context.Context, route Route, m *core.Mutation, orde
 	return applied, err
 }
 
-// afterPaid records the payment for reversals and runs OnPaid.
-func (s *Service) afterPaid(ctx context.Context, route Route, m *core.Mutation, order sdk.Order) error {
+// afterPaid records the payment (of the delivery received at received;
+// zero for a person's) for reversals and runs OnPaid.
+func (s *Service) afterPaid(ctx context.Context, route Route, m *core.Mutation, order sdk.Order, received time.Time) error {
 	if s.cfg.Ledger != nil {
-		rec := Record{TaskID: m.TaskID(), Store: route.Name, Order: order, Mutation: m.Mutation, PaidAt: s.cfg.Now().UTC()}
+		rec := Record{TaskID: m.TaskID(), Store: route.Name, Order: order, Mutation: m.Mutation, PaidAt: s.cfg.Now().UTC(), ReceivedAt: received}
 		if err := s.cfg.Ledger.Record(ctx, rec, s.cfg.ReversalWindow); err != nil {
 			return sdk.Retryable(fmt.Errorf("record payment: %w", err), 0)
 		}
@@ -188,6 +197,19 @@ func (s *Service) applied(ctx context.Context, m *core.Mutation) (Applied, bool,
 		return Applied{}, false, sdk.Retryable(fmt.Errorf("read the applied-payment record: %w", err), 0)
 	}
 	return a, ok, nil
+}
+
+// paidItself reports whether done, the permanent record of m's payment,
+// was written by this very delivery: a rerun of its task after the payment
+// was recorded and the choice settled (Choices.Settle), say when the
+// worker died before the queue marked the task done. The record keeps when
+// the delivery that paid was received, and every run of a task carries its
+// delivery's time; a replay is another delivery, received later. Without a
+// receive time it cannot tell, and a person looks.
+func (t *task) paidItself(done Applied) bool {
+	at := t.attempt.ReceivedAt
+	return !at.IsZero() && !done.ReceivedAt.IsZero() && at.UnixMilli() == done.ReceivedAt.UnixMilli() &&
+		done.Store == t.route.Name && done.Amount == t.m.Amount && done.Type == t.m.Type
 }
 
 // replayed records for review a mutation that already paid an order: the

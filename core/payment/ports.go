@@ -34,6 +34,12 @@ type Choices interface {
 	Chosen(ctx context.Context, taskID string) (order sdk.Order, ok bool, err error)
 	// Choose records the choice durably (replicated, where the store can).
 	Choose(ctx context.Context, taskID string, order sdk.Order) error
+	// Settle says the payment of taskID is applied and recorded in the
+	// Ledger: from now on the choice matters only to a rerun of the same
+	// task (a worker that died before the queue marked it done), so it need
+	// not be kept the whole window. A rerun that finds it gone recognises
+	// its own payment by the Ledger's record (see task.pay).
+	Settle(ctx context.Context, taskID string) error
 }
 
 // Record is a credit that paid an order, kept so that a later bank reversal
@@ -44,6 +50,9 @@ type Record struct {
 	Order    sdk.Order    `json:"order"`
 	Mutation sdk.Mutation `json:"mutation"`
 	PaidAt   time.Time    `json:"paid_at"`
+	// ReceivedAt is when the webhook took the delivery that paid (zero when
+	// a person paid from the review inbox, or unknown).
+	ReceivedAt time.Time `json:"received_at,omitzero"`
 }
 
 // Applied is what the ledger keeps, for good, of a mutation that paid an
@@ -51,10 +60,15 @@ type Record struct {
 // expired.
 type Applied struct {
 	Store       string
+	OrderID     string // the store's id of the order (the number in records of earlier versions)
 	OrderNumber string
 	Amount      sdk.Amount
 	Type        string
 	At          time.Time
+	// ReceivedAt is when the delivery that paid was received, to the
+	// millisecond (zero when unknown): a rerun of the same task carries the
+	// same time, a replay a later one.
+	ReceivedAt time.Time
 }
 
 // Ledger keeps the credits that paid orders: per bank account and amount

@@ -169,3 +169,63 @@ func TestConflictFromTheQueueIsRecorded(t *testing.T) {
 	}
 	r.item(t, second.TaskID())
 }
+
+// Once a payment is applied and recorded its choice is settled (kept only
+// briefly). A rerun of the same delivery after the settled choice expired
+// (its worker died before the task was marked done) recognises its own
+// payment by the permanent record: it neither reaches the store nor raises
+// a replay. A delivery received after the payment is a replay, and one
+// without a receive time goes to a person.
+func TestRerunAfterTheChoiceWasSettled(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.orders = []sdk.Order{order("1042", 150123)}
+	m := mutation(t, "mut-1", core.Credit, 150123, "")
+	received := now.Add(-300 * time.Millisecond)
+	if err := r.svc.Process(ctx, m, payment.Attempt{ReceivedAt: received}); err != nil || len(r.applied) != 1 {
+		t.Fatalf("first run: %v, %d applied", err, len(r.applied))
+	}
+	if !r.choices.Settled(m.TaskID()) {
+		t.Fatal("the choice of an applied payment was not settled")
+	}
+	r.choices.Forget(m.TaskID())
+	r.orders = []sdk.Order{order("1077", 150123)}
+	if err := r.svc.Process(ctx, m, payment.Attempt{ReceivedAt: received}); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.applied) != 1 || r.finds != 1 {
+		t.Fatalf("the rerun reached the store: %d applied, %d finds", len(r.applied), r.finds)
+	}
+	r.noItem(t, m.TaskID())
+
+	for _, a := range []payment.Attempt{{ReceivedAt: now.Add(time.Hour)}, {ReceivedAt: received.Add(50 * time.Millisecond)}, {}} {
+		r.review = &mock.ReviewStore{}
+		svc, err := payment.New(payment.Config{Routes: mock.Routes{bank: {Name: "shop", Store: r.store}}, Review: r.review,
+			Choices: r.choices, Ledger: r.ledger, Now: func() time.Time { return now.Add(2 * time.Hour) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Process(ctx, m, a); err != nil {
+			t.Fatal(err)
+		}
+		if item := r.item(t, m.TaskID()); item.Reason != core.ReviewReplay || len(r.applied) != 1 {
+			t.Fatalf("received %v: item %s, %d applied", a.ReceivedAt, item.Reason, len(r.applied))
+		}
+	}
+}
+
+// A refused payment is not settled: its choice stays for a person's retry.
+func TestRefusedPaymentKeepsItsChoice(t *testing.T) {
+	r := newRig(t)
+	r.orders = []sdk.Order{order("1042", 150123)}
+	r.store.ApplyPaymentFn = func(context.Context, *sdk.ApplyPaymentRequest) (*sdk.ApplyPaymentResponse, error) {
+		return &sdk.ApplyPaymentResponse{Outcome: sdk.OutcomeRefused, Reason: "cancelled"}, nil
+	}
+	m := mutation(t, "mut-1", core.Credit, 150123, "")
+	if err := r.svc.Process(context.Background(), m, payment.Attempt{}); err != nil {
+		t.Fatal(err)
+	}
+	if r.choices.Settled(m.TaskID()) {
+		t.Fatal("a refused payment's choice was settled")
+	}
+}

@@ -50,6 +50,18 @@ func (c *Choices) Choose(ctx context.Context, taskID string, order sdk.Order) er
 	return c.Ack.SetAcked(ctx, c.RDB, matchKey(taskID), b, c.TTL)
 }
 
+// SettledTTL is how long a choice stays once its payment is applied and
+// recorded: long enough for Asynq to rerun a task whose worker died before
+// marking it done (its lease runs out in a minute), a fraction of the
+// window a choice is otherwise kept. Beyond it a rerun recognises its own
+// payment by the applied-payment record.
+const SettledTTL = time.Hour
+
+// Settle shortens the choice of taskID to SettledTTL.
+func (c *Choices) Settle(ctx context.Context, taskID string) error {
+	return c.RDB.Expire(ctx, matchKey(taskID), SettledTTL).Err()
+}
+
 // choiceCompact marks a choice stored as a compactOrder (short names, no
 // empty fields: about 80 bytes where sdk.Order's JSON took 200); without
 // it, a choice is the sdk.Order JSON of earlier versions.

@@ -37,3 +37,24 @@ func TestChoicesReadBack(t *testing.T) {
 		t.Fatalf("Chosen of a JSON choice = %+v %v %v, want %+v", got, ok, err, o)
 	}
 }
+
+// A settled choice is kept SettledTTL, not the window.
+func TestChoiceSettledIsKeptBriefly(t *testing.T) {
+	r := testutil.NewRedis(t)
+	rdb := goredis.NewClient(r.Options())
+	t.Cleanup(func() { rdb.Close() })
+	ctx := context.Background()
+	c := &Choices{RDB: rdb, TTL: 14 * 24 * time.Hour}
+	if err := c.Choose(ctx, "moota:b:m1", sdk.Order{ID: "41", Number: "1042"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Settle(ctx, "moota:b:m1"); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := rdb.TTL(ctx, matchKey("moota:b:m1")).Val(); ttl <= 0 || ttl > SettledTTL {
+		t.Fatalf("settled choice TTL %s, want at most %s", ttl, SettledTTL)
+	}
+	if _, ok, err := c.Chosen(ctx, "moota:b:m1"); !ok || err != nil {
+		t.Fatalf("a settled choice no longer reads: %v %v", ok, err)
+	}
+}

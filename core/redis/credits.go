@@ -1,7 +1,6 @@
 package redis
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -13,21 +12,23 @@ import (
 	"github.com/lunas-dev/lunas/sdk"
 )
 
-// The credits that paid an order, kept for the reversal window, live in one
-// hash per bank account and UTC day of payment, lunas:credits:{bank_id}:
-// {yyyymmdd}: field the amount, value one compact JSON line per credit of
-// that amount paid that day (creditEntry). The hash expires as a whole a
-// window and a day after its day. A reversal reads the window's days for
-// its amount. Where the earlier layout took a sorted set per account and
-// amount (a key each, with a member too long for Redis' compact encoding:
-// about 1.4 KB per credit), this takes about 200 bytes.
+// The credits that paid an order, kept for the reversal window, are listed
+// in one hash per bank account and UTC day of payment, lunas:credits:
+// {bank_id}:{yyyymmdd}: field the amount, value the ids of the mutations of
+// that amount that paid an order that day, one per line. The hash expires
+// as a whole a window and a day after its day. What each credit paid is in
+// the permanent applied-payment record (appliedKey), which a reversal reads
+// with the ids: about 60 bytes a credit for the window, where a line with
+// the whole record took 230 and a sorted set per account and amount 1,400.
+//
+// Lines of the earlier layout, a JSON creditEntry each, are still read.
 func creditsKey(bankID string, day time.Time) string {
 	return "lunas:credits:" + bankID + ":" + day.UTC().Format("20060102")
 }
 
-// creditEntry is one credit in a credits hash: the Record, with what the
-// key and field say already (bank, amount, task id) left out and times as
-// integers. Empty fields are omitted.
+// creditEntry is a credit line of the earlier layout: the Record, with what
+// the key and field say already (bank, amount, task id) left out and times
+// as integers. Empty fields are omitted.
 type creditEntry struct {
 	PaidAt int64  `json:"at"` // unix milliseconds
 	Store  string `json:"s"`
@@ -84,61 +85,78 @@ func (c compactOrder) order(amount sdk.Amount) sdk.Order {
 	return o
 }
 
-func encodeCredit(rec payment.Record) ([]byte, error) {
-	m := rec.Mutation
-	e := creditEntry{PaidAt: rec.PaidAt.UnixMilli(), Store: rec.Store, ID: m.ID, AccountNumber: m.AccountNumber,
-		Type: m.Type, Description: m.Description, Note: m.Note, BankType: m.BankType, Order: compactOf(rec.Order, m.Amount)}
-	if rec.TaskID != "moota:"+m.BankID+":"+m.ID {
-		e.TaskID = rec.TaskID
+// decodeCreditEntry reads a credit line of the earlier layout.
+func decodeCreditEntry(bankID string, amount sdk.Amount, line []byte) (payment.Record, error) {
+	var e creditEntry
+	if err := json.Unmarshal(line, &e); err != nil {
+		return payment.Record{}, fmt.Errorf("decode payment record: %w", err)
 	}
-	if !m.Date.IsZero() {
-		e.Date = m.Date.Unix()
+	m := sdk.Mutation{ID: e.ID, BankID: bankID, AccountNumber: e.AccountNumber, Type: e.Type, Amount: amount,
+		Description: e.Description, Note: e.Note, BankType: e.BankType}
+	if e.Date != 0 {
+		m.Date = time.Unix(e.Date, 0).In(core.Jakarta)
 	}
-	return json.Marshal(e)
+	rec := payment.Record{TaskID: e.TaskID, Store: e.Store, Order: e.Order.order(amount), Mutation: m,
+		PaidAt: time.UnixMilli(e.PaidAt).UTC()}
+	if rec.TaskID == "" {
+		rec.TaskID = "moota:" + bankID + ":" + e.ID
+	}
+	return rec, nil
 }
 
-// decodeCredits reads the credits of one field (amount of bankID).
-func decodeCredits(bankID string, amount sdk.Amount, v []byte) ([]payment.Record, error) {
-	var out []payment.Record
-	for line := range bytes.SplitSeq(v, []byte{'\n'}) {
-		var e creditEntry
-		if err := json.Unmarshal(line, &e); err != nil {
-			return nil, fmt.Errorf("decode payment record: %w", err)
-		}
-		m := sdk.Mutation{ID: e.ID, BankID: bankID, AccountNumber: e.AccountNumber, Type: e.Type, Amount: amount,
-			Description: e.Description, Note: e.Note, BankType: e.BankType}
-		if e.Date != 0 {
-			m.Date = time.Unix(e.Date, 0).In(core.Jakarta)
-		}
-		rec := payment.Record{TaskID: e.TaskID, Store: e.Store, Order: e.Order.order(amount), Mutation: m,
-			PaidAt: time.UnixMilli(e.PaidAt).UTC()}
-		if rec.TaskID == "" {
-			rec.TaskID = "moota:" + bankID + ":" + e.ID
-		}
-		out = append(out, rec)
+// appliedCredit is the Record of a credit line that names its mutation:
+// what its applied-payment record v keeps.
+func appliedCredit(bankID string, amount sdk.Amount, id, v string) (payment.Record, error) {
+	a, err := parseApplied(v)
+	if err != nil {
+		return payment.Record{}, err
 	}
-	return out, nil
+	orderID := a.OrderID
+	if orderID == "" {
+		orderID = a.OrderNumber
+	}
+	return payment.Record{TaskID: "moota:" + bankID + ":" + id, Store: a.Store, PaidAt: a.At, ReceivedAt: a.ReceivedAt,
+		Order:    sdk.Order{ID: orderID, Number: a.OrderNumber, Amount: a.Amount},
+		Mutation: sdk.Mutation{ID: id, BankID: bankID, Type: a.Type, Amount: amount}}, nil
 }
 
-// recordCredit appends ARGV[2] to field ARGV[1] of the credits hash
-// KEYS[1] (a line per credit), expires the hash at ARGV[3], and sets
-// field ARGV[4] of the permanent applied hash KEYS[2] to ARGV[5] unless
-// it is set: the first order a mutation paid stays its record.
+// recordCredit adds the line ARGV[2] (a mutation id) to field ARGV[1] of
+// the credits hash KEYS[1] unless it is there, expires the hash at ARGV[3],
+// and sets field ARGV[2] of the permanent applied hash KEYS[2] to ARGV[4]
+// unless it is set: the first order a mutation paid stays its record. Then
+// it adds ARGV[6] at ARGV[5] to the recent-payments log KEYS[3], drops its
+// entries before ARGV[7] and lets it expire ARGV[8] seconds after the last.
 var recordCredit = goredis.NewScript(`
 local cur = redis.call("HGET", KEYS[1], ARGV[1])
-if cur then
-  redis.call("HSET", KEYS[1], ARGV[1], cur .. "\n" .. ARGV[2])
-else
+if not cur then
   redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
+elseif not string.find("\n" .. cur .. "\n", "\n" .. ARGV[2] .. "\n", 1, true) then
+  redis.call("HSET", KEYS[1], ARGV[1], cur .. "\n" .. ARGV[2])
 end
 redis.call("EXPIREAT", KEYS[1], ARGV[3])
-redis.call("HSETNX", KEYS[2], ARGV[4], ARGV[5])
+redis.call("HSETNX", KEYS[2], ARGV[2], ARGV[4])
+redis.call("ZADD", KEYS[3], ARGV[5], ARGV[6])
+redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. ARGV[7])
+redis.call("EXPIRE", KEYS[3], ARGV[8])
 return 1`)
 
-// readCredits returns field ARGV[1] of each hash in KEYS (false where none).
+// readCredits returns, for field ARGV[1] of each credits hash in KEYS but
+// the last, its lines, each followed by the field of that id in the
+// applied hash (the last key), or false for a line of the earlier layout.
 var readCredits = goredis.NewScript(`
 local out = {}
-for i = 1, #KEYS do
-  out[i] = redis.call("HGET", KEYS[i], ARGV[1])
+local applied = KEYS[#KEYS]
+for i = 1, #KEYS - 1 do
+  local v = redis.call("HGET", KEYS[i], ARGV[1])
+  if v then
+    for line in string.gmatch(v, "[^\n]+") do
+      out[#out + 1] = line
+      if string.sub(line, 1, 1) == "{" then
+        out[#out + 1] = false
+      else
+        out[#out + 1] = redis.call("HGET", applied, line)
+      end
+    end
+  end
 end
 return out`)

@@ -46,15 +46,27 @@ func appliedKey(bankID string) string { return "lunas:applied:" + bankID }
 // an id, a store name or an order number a person would type.
 const appliedSep = "\x1f"
 
+// appliedValue is "type␟amount␟store␟order number␟unix seconds␟order
+// id␟received", the order id left empty when it is the number, received
+// the unix milliseconds at which the delivery that paid was received (empty
+// when unknown). Records of earlier versions end at the time.
 func appliedValue(rec payment.Record) string {
+	id := rec.Order.ID
+	if id == rec.Order.Number {
+		id = ""
+	}
+	received := ""
+	if !rec.ReceivedAt.IsZero() {
+		received = strconv.FormatInt(rec.ReceivedAt.UnixMilli(), 10)
+	}
 	return strings.Join([]string{rec.Mutation.Type, rec.Mutation.Amount.String(), rec.Store, rec.Order.Number,
-		strconv.FormatInt(rec.PaidAt.Unix(), 10)}, appliedSep)
+		strconv.FormatInt(rec.PaidAt.Unix(), 10), id, received}, appliedSep)
 }
 
 func parseApplied(v string) (payment.Applied, error) {
 	f := strings.Split(v, appliedSep)
-	if len(f) != 5 {
-		return payment.Applied{}, fmt.Errorf("applied-payment record has %d fields, want 5", len(f))
+	if len(f) != 5 && len(f) != 7 {
+		return payment.Applied{}, fmt.Errorf("applied-payment record has %d fields, want 7", len(f))
 	}
 	amount, err := sdk.ParseAmount(f[1])
 	if err != nil {
@@ -64,7 +76,20 @@ func parseApplied(v string) (payment.Applied, error) {
 	if err != nil {
 		return payment.Applied{}, fmt.Errorf("applied-payment record: %w", err)
 	}
-	return payment.Applied{Type: f[0], Amount: amount, Store: f[2], OrderNumber: f[3], At: time.Unix(at, 0).UTC()}, nil
+	a := payment.Applied{Type: f[0], Amount: amount, Store: f[2], OrderNumber: f[3], OrderID: f[3], At: time.Unix(at, 0).UTC()}
+	if len(f) == 7 {
+		if f[5] != "" {
+			a.OrderID = f[5]
+		}
+		if f[6] != "" {
+			ms, err := strconv.ParseInt(f[6], 10, 64)
+			if err != nil {
+				return payment.Applied{}, fmt.Errorf("applied-payment record: %w", err)
+			}
+			a.ReceivedAt = time.UnixMilli(ms).UTC()
+		}
+	}
+	return a, nil
 }
 
 // Applied returns the permanent record of the mutation, if it paid an order.
@@ -82,23 +107,13 @@ func (l *Ledger) Applied(ctx context.Context, bankID, mutationID string) (paymen
 
 // Record notes that rec.Mutation paid rec.Order. Recording twice is harmless.
 func (l *Ledger) Record(ctx context.Context, rec payment.Record, window time.Duration) error {
-	b, err := encodeCredit(rec)
-	if err != nil {
-		return err
-	}
 	day := rec.PaidAt.UTC().Truncate(24 * time.Hour)
-	keys := []string{creditsKey(rec.Mutation.BankID, day), appliedKey(rec.Mutation.BankID)}
+	keys := []string{creditsKey(rec.Mutation.BankID, day), appliedKey(rec.Mutation.BankID), appliedLogKey}
 	expireAt := day.Add(24*time.Hour + window + 24*time.Hour).Unix()
-	if err := recordCredit.Run(ctx, l.rdb, keys, rec.Mutation.Amount.String(), b, expireAt, rec.Mutation.ID, appliedValue(rec)).Err(); err != nil {
-		return err
-	}
-	// The recent-payments log the overview counts, two days long.
-	_, err = l.rdb.Pipelined(ctx, func(pl goredis.Pipeliner) error {
-		pl.ZAdd(ctx, appliedLogKey, goredis.Z{Score: float64(rec.PaidAt.UnixMilli()), Member: rec.TaskID + "|" + rec.Mutation.Amount.String()})
-		pl.ZRemRangeByScore(ctx, appliedLogKey, "-inf", strconv.FormatInt(rec.PaidAt.Add(-appliedLogSpan).UnixMilli(), 10))
-		return nil
-	})
-	return err
+	// The recent-payments log the overview counts is two days long.
+	at := rec.PaidAt.UnixMilli()
+	return recordCredit.Run(ctx, l.rdb, keys, rec.Mutation.Amount.String(), rec.Mutation.ID, expireAt, appliedValue(rec),
+		at, rec.TaskID+"|"+rec.Mutation.Amount.String(), at-appliedLogSpan.Milliseconds(), int64(appliedLogSpan/time.Second)).Err()
 }
 
 // Reversible returns the credits of amount into bankID that paid an order
@@ -111,21 +126,26 @@ func (l *Ledger) Reversible(ctx context.Context, bankID string, amount sdk.Amoun
 	for day := now.UTC().Truncate(24 * time.Hour); !day.Before(since.UTC().Truncate(24 * time.Hour)); day = day.AddDate(0, 0, -1) {
 		keys = append(keys, creditsKey(bankID, day))
 	}
+	keys = append(keys, appliedKey(bankID))
 	vals, err := readCredits.Run(ctx, l.rdb, keys, amount.String()).Slice()
 	if err != nil {
 		return nil, err
 	}
 	var all []payment.Record
-	for _, v := range vals {
-		s, ok := v.(string)
-		if !ok {
-			continue
+	for i := 0; i+1 < len(vals); i += 2 {
+		line, _ := vals[i].(string)
+		var rec payment.Record
+		if v, ok := vals[i+1].(string); ok {
+			rec, err = appliedCredit(bankID, amount, line, v)
+		} else if strings.HasPrefix(line, "{") {
+			rec, err = decodeCreditEntry(bankID, amount, []byte(line))
+		} else {
+			err = fmt.Errorf("credit %s of %s has no applied-payment record", line, amount)
 		}
-		recs, err := decodeCredits(bankID, amount, []byte(s))
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, recs...)
+		all = append(all, rec)
 	}
 	legacy, err := l.legacyReversible(ctx, bankID, amount, since)
 	if err != nil {

@@ -3,12 +3,14 @@ package redis
 import (
 	"context"
 	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/lunas-dev/lunas/core"
 	"github.com/lunas-dev/lunas/core/payment"
 	"github.com/lunas-dev/lunas/internal/testutil"
 	"github.com/lunas-dev/lunas/sdk"
@@ -24,7 +26,8 @@ func TestLedgerKeepsTheFirstApplicationForGood(t *testing.T) {
 	ctx := context.Background()
 	paidAt := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
 	rec := payment.Record{TaskID: "moota:b:m1", Store: "toko|budi", Order: sdk.Order{Number: "#1042"},
-		Mutation: sdk.Mutation{ID: "m1", BankID: "b", Type: "CR", Amount: sdk.Amount(15012350)}, PaidAt: paidAt}
+		Mutation: sdk.Mutation{ID: "m1", BankID: "b", Type: "CR", Amount: sdk.Amount(15012350)}, PaidAt: paidAt,
+		ReceivedAt: paidAt.Add(-1234567 * time.Microsecond)}
 	if err := l.Record(ctx, rec, time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +44,8 @@ func TestLedgerKeepsTheFirstApplicationForGood(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("Applied: %v %v", ok, err)
 	}
-	want := payment.Applied{Store: "toko|budi", OrderNumber: "#1042", Amount: sdk.Amount(15012350), Type: "CR", At: paidAt}
+	want := payment.Applied{Store: "toko|budi", OrderID: "#1042", OrderNumber: "#1042", Amount: sdk.Amount(15012350), Type: "CR", At: paidAt,
+		ReceivedAt: paidAt.Add(-1235 * time.Millisecond)}
 	if got != want {
 		t.Fatalf("Applied = %+v, want %+v", got, want)
 	}
@@ -56,29 +60,38 @@ func TestLedgerKeepsTheFirstApplicationForGood(t *testing.T) {
 	}
 }
 
-// A credit reads back from the credits hash as it was recorded, with the
-// credits of the same amount (this day's and a legacy sorted set's) newest
-// first, and none from before the window.
+// A credit reads back from the credits hash with what its applied record
+// keeps, with the credits of the same amount (this day's, a line of the
+// earlier layout and a legacy sorted set's) newest first, none from before
+// the window, and each once however often it was recorded.
 func TestLedgerReversibleReadsBack(t *testing.T) {
 	r := testutil.NewRedis(t)
 	rdb := goredis.NewClient(r.Options())
 	t.Cleanup(func() { rdb.Close() })
 	l := NewLedger(rdb)
 	ctx := context.Background()
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now := time.Now().UTC().Truncate(time.Second)
 	amount := sdk.Amount(15012300)
 	rec := func(id string, paidAt time.Time) payment.Record {
 		return payment.Record{TaskID: "moota:b:" + id, Store: "toko", PaidAt: paidAt,
-			Order: sdk.Order{ID: "41", Number: "#1042", Status: "on-hold", Amount: amount, Currency: "IDR",
-				CreatedAt: now.Add(-time.Hour), PaymentRef: "b.150123"},
-			Mutation: sdk.Mutation{ID: id, BankID: "b", AccountNumber: "0123", Type: "CR", Amount: amount,
-				Description: "TRSF CR \"BUDI\"\n1042", Date: time.Unix(now.Unix()-60, 0).In(core.Jakarta), BankType: "bca"}}
+			Order:    sdk.Order{ID: "41", Number: "#1042", Amount: amount},
+			Mutation: sdk.Mutation{ID: id, BankID: "b", Type: "CR", Amount: amount}}
 	}
 	older, newer, stale := rec("m1", now.Add(-2*time.Minute)), rec("m2", now.Add(-time.Minute)), rec("m0", now.Add(-3*time.Hour))
+	newer.Order.ID = newer.Order.Number // stored once
 	for _, r := range []payment.Record{stale, older, newer, newer} {
 		if err := l.Record(ctx, r, 2*time.Hour); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A line the earlier layout wrote into the same field keeps all it had.
+	earlier := rec("m4", now.Add(-100*time.Second))
+	earlier.Mutation.Description, earlier.Mutation.BankType = "TRSF CR BUDI", "bca"
+	line := `{"at":` + strconv.FormatInt(earlier.PaidAt.UnixMilli(), 10) + `,"s":"toko","m":"m4","t":"CR","d":"TRSF CR BUDI","bt":"bca","o":{"id":"41","n":"#1042"}}`
+	key := creditsKey("b", now)
+	cur := rdb.HGet(ctx, key, amount.String()).Val()
+	if err := rdb.HSet(ctx, key, amount.String(), cur+"\n"+line).Err(); err != nil {
+		t.Fatal(err)
 	}
 	legacy := rec("m3", now.Add(-90*time.Second))
 	b, _ := json.Marshal(legacy)
@@ -89,19 +102,18 @@ func TestLedgerReversibleReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []payment.Record{newer, legacy, older}
+	want := []payment.Record{newer, legacy, earlier, older}
 	if len(got) != len(want) {
 		t.Fatalf("Reversible = %d records, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
-		g, w := got[i], want[i]
-		if g.TaskID != w.TaskID || g.Store != w.Store || !g.PaidAt.Equal(w.PaidAt) || g.Order.ID != w.Order.ID ||
-			g.Order.Number != w.Order.Number || g.Order.Amount != w.Order.Amount || !g.Order.CreatedAt.Equal(w.Order.CreatedAt) ||
-			g.Order.PaymentRef != w.Order.PaymentRef || g.Mutation.Description != w.Mutation.Description ||
-			!g.Mutation.Date.Equal(w.Mutation.Date) || g.Mutation.AccountNumber != w.Mutation.AccountNumber ||
-			g.Mutation.Amount != w.Mutation.Amount || g.Mutation.BankType != w.Mutation.BankType {
-			t.Fatalf("record %d = %+v, want %+v", i, g, w)
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("record %d = %+v, want %+v", i, got[i], want[i])
 		}
+	}
+	// Each credit is listed once in its field, however often it was recorded.
+	if v := rdb.HGet(ctx, key, amount.String()).Val(); strings.Count(v, "m2") != 1 {
+		t.Fatalf("credits field %q lists m2 %d times", v, strings.Count(v, "m2"))
 	}
 }
 

@@ -70,9 +70,10 @@ func (r Routes) ForBank(bankID string) (payment.Route, bool) {
 
 // Choices keeps chosen orders in a map. Err, when set, fails every call.
 type Choices struct {
-	mu     sync.Mutex
-	orders map[string]sdk.Order
-	Err    error
+	mu      sync.Mutex
+	orders  map[string]sdk.Order
+	settled map[string]bool
+	Err     error
 }
 
 var _ payment.Choices = (*Choices)(nil)
@@ -100,6 +101,35 @@ func (c *Choices) Choose(_ context.Context, taskID string, order sdk.Order) erro
 	}
 	c.orders[taskID] = order
 	return nil
+}
+
+// Settle marks taskID's choice settled; it stays readable, as it does in
+// Redis until SettledTTL ends. Forget models that end.
+func (c *Choices) Settle(_ context.Context, taskID string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Err != nil {
+		return c.Err
+	}
+	if c.settled == nil {
+		c.settled = map[string]bool{}
+	}
+	c.settled[taskID] = true
+	return nil
+}
+
+// Settled reports whether taskID's choice was settled.
+func (c *Choices) Settled(taskID string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.settled[taskID]
+}
+
+// Forget drops taskID's choice, as its expiry does.
+func (c *Choices) Forget(taskID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.orders, taskID)
 }
 
 // Ledger keeps payment records in memory. Err, when set, fails every call.
@@ -162,7 +192,8 @@ func (l *Ledger) Applied(_ context.Context, bankID, mutationID string) (payment.
 	}
 	for _, r := range l.records {
 		if r.Mutation.BankID == bankID && r.Mutation.ID == mutationID {
-			return payment.Applied{Store: r.Store, OrderNumber: r.Order.Number, Amount: r.Mutation.Amount, Type: r.Mutation.Type, At: r.PaidAt}, true, nil
+			return payment.Applied{Store: r.Store, OrderID: r.Order.ID, OrderNumber: r.Order.Number, Amount: r.Mutation.Amount, Type: r.Mutation.Type, At: r.PaidAt,
+				ReceivedAt: r.ReceivedAt.Truncate(time.Millisecond)}, true, nil
 		}
 	}
 	return payment.Applied{}, false, nil
