@@ -53,7 +53,7 @@ store "bench" {
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(filepath.Join(bin, "lunas"), "serve", "--config", path, "--role", "receiver", "--log-level", "warn")
+	cmd := exec.Command(filepath.Join(bin, "lunas"), append([]string{"serve", "--config", path, "--role", "receiver", "--log-level", "warn"}, profileArgs("receiver.pprof")...)...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err

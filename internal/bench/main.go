@@ -43,6 +43,7 @@ func main() {
 	bare := flag.String("bare-listen", "", "internal: run the bare handler on this address")
 	bareGRPC := flag.String("bare-grpc", "", "internal: serve bare gRPC on this Unix socket")
 	redisAddr := flag.String("redis", os.Getenv("LUNAS_TEST_REDIS_ADDR"), "redis-server address")
+	flag.StringVar(&profileDir, "profile", "", "write CPU profiles of lunas (receiver.pprof, serve.pprof) into this `dir`")
 	flag.Parse()
 
 	if *bareGRPC != "" {
@@ -239,6 +240,18 @@ func runFixed(ctx context.Context, targets []*server, redisAddr string, rates []
 	fmt.Println()
 
 	return nil
+}
+
+// profileDir, when set, is where lunas writes its CPU profiles.
+var profileDir string
+
+// profileArgs are the lunas serve arguments that profile it into name.
+func profileArgs(name string) []string {
+	if profileDir == "" {
+		return nil
+	}
+	abs, _ := filepath.Abs(filepath.Join(profileDir, name))
+	return []string{"--cpu-profile", abs}
 }
 
 // rounds is how often each ingest run is repeated; the median is shown.

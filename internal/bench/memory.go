@@ -62,6 +62,9 @@ func kindOf(key, namespace string) string {
 		return "asynq " + strings.TrimPrefix(rest, ":")
 	case strings.HasPrefix(key, "asynq:"):
 		return "asynq server state"
+	case key == "lunas:applied:log":
+		// The recent-payments log (2 days), not the permanent lunas:applied:{bank}.
+		return key
 	}
 	// lunas:<kind>:... is a record of Lunas.
 	f := strings.SplitN(key, ":", 3)

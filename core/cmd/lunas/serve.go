@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/hashicorp/go-hclog"
@@ -14,7 +16,7 @@ import (
 )
 
 func serveCommand() *command {
-	var path, role, logLevel string
+	var path, role, logLevel, cpuProfile string
 	var logJSON bool
 	return &command{
 		name: "serve", summary: "run the bridge from a configuration file",
@@ -28,11 +30,19 @@ certificates (tls blocks) without dropping a connection.`,
 			choiceFlag(fs, &role, "role", RoleAll, []string{RoleAll, RoleReceiver, RoleWorker}, "`role`: all, receiver (webhooks only) or worker (processing only)")
 			choiceFlag(fs, &logLevel, "log-level", "info", logLevels, "log `level`: trace, debug, info, warn or error")
 			fs.BoolVar(&logJSON, "log-json", false, "log as JSON lines")
+			fs.StringVar(&cpuProfile, "cpu-profile", "", "write a CPU profile (go tool pprof) of the whole run to `file`")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
 			cfg, err := config.Load(path)
 			if err != nil {
 				return err
+			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			dir, _ := filepath.Abs(filepath.Dir(path))
 			app := &App{
@@ -54,4 +64,20 @@ certificates (tls blocks) without dropping a connection.`,
 			return app.Wait(ctx)
 		},
 	}
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
