@@ -71,21 +71,34 @@ func (r rpcResult) pct(p float64) time.Duration {
 	return loadResult{lat: r.lat}.pct(p)
 }
 
-// timeRPC starts the demo plugin as the worker does and times round trips.
+// timeRPC times plugin round trips as the worker makes them (pluginhost,
+// gRPC, AutoMTLS): first Health on emptyStore, the RPC alone, which is what
+// issue 16's target is about; then calls that the demo plugin answers with
+// its Redis, for what a store's own work adds.
 func timeRPC(ctx context.Context, bin, redisAddr string, n int) ([]rpcResult, error) {
-	settings, _ := json.Marshal(map[string]any{"redis_addr": redisAddr, "redis_db": 3, "namespace": "bench"})
-	p, err := pluginhost.Start(ctx, pluginhost.Config{Store: "bench", Plugin: "demo", Dir: bin, Settings: settings, Logger: hclog.NewNullLogger()})
+	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	defer p.Close()
+	empty, err := pluginhost.Start(ctx, pluginhost.Config{Store: "bench-empty", Path: exe, Logger: hclog.NewNullLogger()})
+	if err != nil {
+		return nil, err
+	}
+	defer empty.Close()
+	settings, _ := json.Marshal(map[string]any{"redis_addr": redisAddr, "redis_db": 3, "namespace": "bench"})
+	demo, err := pluginhost.Start(ctx, pluginhost.Config{Store: "bench", Plugin: "demo", Dir: bin, Settings: settings, Logger: hclog.NewNullLogger()})
+	if err != nil {
+		return nil, err
+	}
+	defer demo.Close()
 	calls := []struct {
 		name string
 		fn   func() error
 	}{
-		{"Health (empty round trip)", func() error { _, err := p.Health(ctx, &sdk.HealthRequest{}); return err }},
+		{"Health (empty store: the RPC alone)", func() error { _, err := empty.Health(ctx, &sdk.HealthRequest{}); return err }},
+		{"Health (demo store: one Redis PING)", func() error { _, err := demo.Health(ctx, &sdk.HealthRequest{}); return err }},
 		{"FindOpenOrders (demo store, Redis read)", func() error {
-			_, err := p.FindOpenOrders(ctx, &sdk.FindOpenOrdersRequest{Amount: sdk.Rupiah(150123), Since: time.Now().Add(-time.Hour)})
+			_, err := demo.FindOpenOrders(ctx, &sdk.FindOpenOrdersRequest{Amount: sdk.Rupiah(150123), Since: time.Now().Add(-time.Hour)})
 			return err
 		}},
 	}
