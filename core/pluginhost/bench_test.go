@@ -7,7 +7,8 @@ import (
 	"github.com/lunas-dev/lunas/sdk"
 )
 
-// BenchmarkHealth is one round trip to a real demo plugin process.
+// BenchmarkHealth is one Health call to a real demo plugin process: a round
+// trip and the demo store's Redis PING (internal/bench times the RPC alone).
 func BenchmarkHealth(b *testing.B) {
 	p, err := Start(context.Background(), demoConfig(b))
 	if err != nil {

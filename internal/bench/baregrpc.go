@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"google.golang.org/grpc"
@@ -29,29 +28,38 @@ func runBareGRPC(path string) error {
 	return s.Serve(l)
 }
 
-// timeBareGRPC starts runBareGRPC in another process and times n Check calls.
-func timeBareGRPC(ctx context.Context, n int) (rpcResult, error) {
+// startBareGRPC starts runBareGRPC in another process and returns a Check
+// call to it, and a stop function to call when done.
+func startBareGRPC(ctx context.Context) (call rpcCall, stop func(), err error) {
 	dir, err := os.MkdirTemp("", "lunas-bench-grpc-")
 	if err != nil {
-		return rpcResult{}, err
+		return rpcCall{}, nil, err
 	}
-	defer os.RemoveAll(dir)
 	sock := filepath.Join(dir, "grpc.sock")
 	exe, err := os.Executable()
 	if err != nil {
-		return rpcResult{}, err
+		os.RemoveAll(dir)
+		return rpcCall{}, nil, err
 	}
 	cmd := exec.Command(exe, "-bare-grpc", sock)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return rpcResult{}, err
+		os.RemoveAll(dir)
+		return rpcCall{}, nil, err
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	conn, err := grpc.NewClient("unix://"+sock, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		return rpcResult{}, err
+	stop = func() {
+		if conn != nil {
+			conn.Close()
+		}
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		os.RemoveAll(dir)
 	}
-	defer conn.Close()
+	if err != nil {
+		stop()
+		return rpcCall{}, nil, err
+	}
 	client := healthpb.NewHealthClient(conn)
 	check := func() error {
 		_, err := client.Check(ctx, &healthpb.HealthCheckRequest{})
@@ -59,23 +67,10 @@ func timeBareGRPC(ctx context.Context, n int) (rpcResult, error) {
 	}
 	for deadline := time.Now().Add(10 * time.Second); check() != nil; {
 		if time.Now().After(deadline) {
-			return rpcResult{}, fmt.Errorf("bare gRPC server did not answer on %s", sock)
+			stop()
+			return rpcCall{}, nil, fmt.Errorf("bare gRPC server did not answer on %s", sock)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for range 200 {
-		if err := check(); err != nil {
-			return rpcResult{}, err
-		}
-	}
-	lat := make([]time.Duration, 0, n)
-	for range n {
-		t0 := time.Now()
-		if err := check(); err != nil {
-			return rpcResult{}, err
-		}
-		lat = append(lat, time.Since(t0))
-	}
-	slices.Sort(lat)
-	return rpcResult{name: "bare gRPC health check (no go-plugin, no TLS)", lat: lat}, nil
+	return rpcCall{name: "bare gRPC health check (no go-plugin, no TLS)", fn: check}, stop, nil
 }

@@ -71,41 +71,82 @@ func (r rpcResult) pct(p float64) time.Duration {
 	return loadResult{lat: r.lat}.pct(p)
 }
 
-// timeRPC starts the demo plugin as the worker does and times round trips.
+// rpcCall is one kind of round trip to time.
+type rpcCall struct {
+	name string
+	fn   func() error
+}
+
+// timeRPC times plugin round trips as the worker makes them (pluginhost,
+// gRPC, AutoMTLS) and the bare gRPC floor, n calls of each. The first
+// result is Health on emptyStore, the RPC alone, which is what issue 16's
+// target is about; then calls that the demo plugin answers with its Redis,
+// for what a store's own work adds; the last is the floor.
 func timeRPC(ctx context.Context, bin, redisAddr string, n int) ([]rpcResult, error) {
-	settings, _ := json.Marshal(map[string]any{"redis_addr": redisAddr, "redis_db": 3, "namespace": "bench"})
-	p, err := pluginhost.Start(ctx, pluginhost.Config{Store: "bench", Plugin: "demo", Dir: bin, Settings: settings, Logger: hclog.NewNullLogger()})
+	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	defer p.Close()
-	calls := []struct {
-		name string
-		fn   func() error
-	}{
-		{"Health (empty round trip)", func() error { _, err := p.Health(ctx, &sdk.HealthRequest{}); return err }},
+	empty, err := pluginhost.Start(ctx, pluginhost.Config{Store: "bench-empty", Path: exe, Logger: hclog.NewNullLogger()})
+	if err != nil {
+		return nil, err
+	}
+	defer empty.Close()
+	settings, _ := json.Marshal(map[string]any{"redis_addr": redisAddr, "redis_db": 3, "namespace": "bench"})
+	demo, err := pluginhost.Start(ctx, pluginhost.Config{Store: "bench", Plugin: "demo", Dir: bin, Settings: settings, Logger: hclog.NewNullLogger()})
+	if err != nil {
+		return nil, err
+	}
+	defer demo.Close()
+	bare, stop, err := startBareGRPC(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	return timeCalls([]rpcCall{
+		{"Health (empty store: the RPC alone)", func() error { _, err := empty.Health(ctx, &sdk.HealthRequest{}); return err }},
+		{"Health (demo store: one Redis PING)", func() error { _, err := demo.Health(ctx, &sdk.HealthRequest{}); return err }},
 		{"FindOpenOrders (demo store, Redis read)", func() error {
-			_, err := p.FindOpenOrders(ctx, &sdk.FindOpenOrdersRequest{Amount: sdk.Rupiah(150123), Since: time.Now().Add(-time.Hour)})
+			_, err := demo.FindOpenOrders(ctx, &sdk.FindOpenOrdersRequest{Amount: sdk.Rupiah(150123), Since: time.Now().Add(-time.Hour)})
 			return err
 		}},
+		bare,
+	}, n)
+}
+
+// Warm-up calls of each kind, and the calls timed in one turn.
+const (
+	rpcWarmup = 200
+	rpcBlock  = 250
+)
+
+// timeCalls warms up each call, then times n of each in blocks of rpcBlock
+// taken in turn, so that a noisy machine's slow and fast spells fall on
+// every kind alike rather than on whichever ran during them. Each result
+// holds n latencies, sorted.
+func timeCalls(calls []rpcCall, n int) ([]rpcResult, error) {
+	out := make([]rpcResult, len(calls))
+	for i, c := range calls {
+		for range rpcWarmup {
+			if err := c.fn(); err != nil {
+				return nil, fmt.Errorf("%s: %w", c.name, err)
+			}
+		}
+		out[i] = rpcResult{name: c.name, lat: make([]time.Duration, 0, n)}
 	}
-	var out []rpcResult
-	for _, c := range calls {
-		for range 200 { // warm up connections and caches
-			if err := c.fn(); err != nil {
-				return nil, err
+	for done := 0; done < n; done += rpcBlock {
+		for i, c := range calls {
+			for range min(rpcBlock, n-done) {
+				t0 := time.Now()
+				if err := c.fn(); err != nil {
+					return nil, fmt.Errorf("%s: %w", c.name, err)
+				}
+				out[i].lat = append(out[i].lat, time.Since(t0))
 			}
 		}
-		lat := make([]time.Duration, 0, n)
-		for range n {
-			t0 := time.Now()
-			if err := c.fn(); err != nil {
-				return nil, err
-			}
-			lat = append(lat, time.Since(t0))
-		}
-		slices.Sort(lat)
-		out = append(out, rpcResult{name: c.name, lat: lat})
+	}
+	for _, r := range out {
+		slices.Sort(r.lat)
 	}
 	return out, nil
 }

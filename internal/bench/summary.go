@@ -72,7 +72,7 @@ func (s *summary) print(w io.Writer) {
 	}
 	if s.rpcP50 > 0 && s.bareRPCP50 > 0 {
 		r := float64(s.rpcP50) / float64(s.bareRPCP50)
-		row("plugin RPC p50 (Health)", fmtDur(s.rpcP50), fmtDur(s.bareRPCP50), r, "≤ 1.5×", r <= 1.5)
+		row("plugin RPC p50 (Health, empty store)", fmtDur(s.rpcP50), fmtDur(s.bareRPCP50), r, "≤ 1.5×", r <= 1.5)
 	}
 	tw.Flush()
 }
