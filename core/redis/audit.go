@@ -22,19 +22,23 @@ const AuditStreamKey = "lunas:deliveries"
 const AuditRetention = 14 * 24 * time.Hour
 
 // Auditor appends delivery records to a Redis stream trimmed to 14 days.
-// Record never blocks the webhook answer: records are buffered and written
-// in batches by a background goroutine, which waits up to AuditLinger after
-// a record for more to send with it (at 500 deliveries a second, one round
-// trip for a hundred records instead of one each: the bare handler makes
-// none); when the buffer is full a record is dropped and counted (the
-// payment itself is in the queue, not here).
+// Record never blocks the webhook answer and wakes nobody per record: it
+// appends to a buffer, and a background goroutine, woken by the first
+// record of a batch, lets AuditLinger pass and writes what gathered in one
+// round trip (at 500 deliveries a second, one for a hundred records; the
+// bare handler makes none). When the buffer is full a record is dropped
+// and counted (the payment itself is in the queue, not here).
 type Auditor struct {
 	rdb     goredis.UniversalClient
 	log     hclog.Logger
-	ch      chan core.Delivery
 	linger  time.Duration
+	mu      sync.Mutex
+	buf     []core.Delivery // recorded, not written yet
+	closed  bool
+	wake    chan struct{} // the buffer got its first record
+	stop    chan struct{} // closed by Close: write now
+	done    chan struct{}
 	dropped atomic.Int64
-	wg      sync.WaitGroup
 }
 
 var _ core.Auditor = (*Auditor)(nil)
@@ -44,60 +48,82 @@ var _ core.Auditor = (*Auditor)(nil)
 // of a second does not matter to them.
 const AuditLinger = 250 * time.Millisecond
 
-// auditBatch is the most records one round trip carries.
-const auditBatch = 256
+const (
+	auditBatch  = 256  // the most records one round trip carries
+	auditBuffer = 4096 // the most records waiting to be written
+)
 
 // NewAuditor starts an Auditor; Close flushes and stops it.
 func NewAuditor(rdb goredis.UniversalClient, log hclog.Logger) *Auditor {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	a := &Auditor{rdb: rdb, log: log.Named("audit"), ch: make(chan core.Delivery, 4096), linger: AuditLinger}
-	a.wg.Add(1)
+	a := &Auditor{rdb: rdb, log: log.Named("audit"), linger: AuditLinger,
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go a.run()
 	return a
 }
 
 // Record queues d for the stream.
 func (a *Auditor) Record(d core.Delivery) {
-	select {
-	case a.ch <- d:
-	default:
+	a.mu.Lock()
+	if a.closed || len(a.buf) >= auditBuffer {
+		a.mu.Unlock()
 		a.dropped.Add(1)
+		return
+	}
+	a.buf = append(a.buf, d)
+	first := len(a.buf) == 1
+	a.mu.Unlock()
+	if first {
+		select {
+		case a.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
 // Dropped returns how many records were dropped because the buffer was full.
 func (a *Auditor) Dropped() int64 { return a.dropped.Load() }
 
-// Close writes what is buffered and stops the writer.
+// Close writes what is buffered and stops the writer; later records are
+// dropped.
 func (a *Auditor) Close() {
-	close(a.ch)
-	a.wg.Wait()
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		<-a.done
+		return
+	}
+	a.closed = true
+	a.mu.Unlock()
+	close(a.stop)
+	<-a.done
 }
 
 func (a *Auditor) run() {
-	defer a.wg.Done()
-	batch := make([]core.Delivery, 0, auditBatch)
-	linger := time.NewTimer(a.linger)
-	linger.Stop()
-	for d := range a.ch {
-		batch = append(batch[:0], d)
-		linger.Reset(a.linger)
-	collect:
-		for len(batch) < cap(batch) {
-			select {
-			case more, ok := <-a.ch:
-				if !ok {
-					break collect // Close: write what is here now
-				}
-				batch = append(batch, more)
-			case <-linger.C:
-				break collect
+	defer close(a.done)
+	var batch []core.Delivery
+	for {
+		select {
+		case <-a.wake:
+			select { // let more records join the first
+			case <-time.After(a.linger):
+			case <-a.stop:
 			}
+		case <-a.stop:
 		}
-		linger.Stop()
-		a.write(batch)
+		a.mu.Lock()
+		batch, a.buf = a.buf, batch[:0]
+		closed := a.closed
+		a.mu.Unlock()
+		for i := 0; i < len(batch); i += auditBatch {
+			a.write(batch[i:min(i+auditBatch, len(batch))])
+		}
+		clear(batch) // the next batch reuses the array
+		if closed {
+			return
+		}
 	}
 }
 

@@ -40,3 +40,33 @@ func TestAuditorRecordsReadBack(t *testing.T) {
 		t.Fatalf("the JSON record reads %+v", got[1])
 	}
 }
+
+// Records gather for the linger and are written together, more than one
+// round trip's worth included; Close writes what waits, and a record after
+// Close is dropped and counted.
+func TestAuditorWritesWhatGathered(t *testing.T) {
+	r := testutil.NewRedis(t)
+	rdb := goredis.NewClient(r.Options())
+	t.Cleanup(func() { rdb.Close() })
+	ctx := context.Background()
+	a := NewAuditor(rdb, nil)
+	for i := range auditBatch + 10 {
+		a.Record(core.Delivery{Time: time.Now().UTC(), Webhook: "moota", Status: 200, Verdict: "accepted", Bytes: i})
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for rdb.XLen(ctx, AuditStreamKey).Val() < auditBatch+10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d records written", rdb.XLen(ctx, AuditStreamKey).Val(), auditBatch+10)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	a.Record(core.Delivery{Time: time.Now().UTC(), Webhook: "moota", Status: 200, Verdict: "accepted"})
+	a.Close()
+	if n := rdb.XLen(ctx, AuditStreamKey).Val(); n != auditBatch+11 {
+		t.Fatalf("after Close: %d records, want %d", n, auditBatch+11)
+	}
+	a.Record(core.Delivery{Webhook: "moota"})
+	if a.Dropped() != 1 {
+		t.Fatalf("dropped %d, want the record after Close", a.Dropped())
+	}
+}
