@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -62,8 +63,18 @@ func (p *Producer) enqueueAcked(ctx context.Context, task *asynq.Task, opts []as
 	var l *lane
 	select {
 	case l = <-p.lanes:
-	case <-ctx.Done():
-		return false, ctx.Err()
+	default:
+		// Every lane busy: wait for one, but not past laneWait (the caller's
+		// context may have no deadline).
+		wait := time.NewTimer(laneWait)
+		defer wait.Stop()
+		select {
+		case l = <-p.lanes:
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-wait.C:
+			return false, errNoLane
+		}
 	}
 	defer func() { p.lanes <- l }()
 	_, err = l.client.EnqueueContext(ctx, task, opts...)
@@ -80,6 +91,12 @@ func (p *Producer) enqueueAcked(ctx context.Context, task *asynq.Task, opts []as
 	}
 	return dup, nil
 }
+
+// laneWait is the longest an enqueue waits for a free lane of an
+// acknowledging Producer (a variable for tests).
+var laneWait = 3 * time.Second
+
+var errNoLane = errors.New("every connection to Redis is busy: no lane came free in time")
 
 // Close closes the connections of an acknowledging Producer; a Producer
 // made by NewProducer does not own its client and Close does nothing.

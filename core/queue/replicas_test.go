@@ -150,3 +150,31 @@ func (k *killAfterScript) ProcessHook(next redis.ProcessHook) redis.ProcessHook 
 		return err
 	}
 }
+
+// With every lane busy an enqueue waits for one, but not forever: the
+// receiver gives a single mutation no deadline of its own.
+func TestAckedProducerWaitsForALaneOnlySoLong(t *testing.T) {
+	defer queue.SetLaneWait(100 * time.Millisecond)()
+	master := testutil.StartRedis(t, nil)
+	// One lane, held by an enqueue that waits 2 s for a replica there is not.
+	p := queue.NewAckedProducer(dialer(master.Addr), 1, lredis.ReplicaAck{Replicas: 1, Timeout: 2 * time.Second}, queue.ProducerConfig{})
+	t.Cleanup(func() { p.Close() })
+	held := make(chan error, 1)
+	go func() {
+		_, err := p.EnqueueMutation(context.Background(), "moota", mutation(t, "m-holding"))
+		held <- err
+	}()
+	rdb := redis.NewClient(&redis.Options{Addr: master.Addr})
+	t.Cleanup(func() { rdb.Close() })
+	testutil.Eventually(t, 10*time.Second, "the first enqueue to hold the lane", func() bool {
+		n, _ := rdb.Exists(context.Background(), "asynq:{"+queue.UnroutedQueue+"}:t:moota:bank-1:m-holding").Result()
+		return n == 1
+	})
+	_, err := p.EnqueueMutation(context.Background(), "moota", mutation(t, "m-waiting"))
+	if err == nil || !strings.Contains(err.Error(), "no lane") {
+		t.Fatalf("EnqueueMutation with every lane busy = %v, want it to give up waiting", err)
+	}
+	if err := <-held; !errors.Is(err, lredis.ErrNotReplicated) {
+		t.Fatalf("the holding enqueue: %v", err)
+	}
+}

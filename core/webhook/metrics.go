@@ -34,13 +34,38 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) observe(webhook, verdict string, code, accepted, dups int, d time.Duration) {
-	m.requests.WithLabelValues(webhook, verdict, strconv.Itoa(code)).Inc()
+// series are one webhook's series, those of every accepted delivery
+// resolved once rather than looked up by their labels on each.
+type series struct {
+	m                *Metrics
+	webhook          string
+	accepted         prometheus.Counter
+	mutAccepted, dup prometheus.Counter
+	latency          prometheus.Observer
+}
+
+func (m *Metrics) forWebhook(webhook string) *series {
+	if m == nil {
+		return nil
+	}
+	return &series{m: m, webhook: webhook,
+		accepted:    m.requests.WithLabelValues(webhook, "accepted", "200"),
+		mutAccepted: m.mutations.WithLabelValues(webhook, "accepted"),
+		dup:         m.mutations.WithLabelValues(webhook, "duplicate"),
+		latency:     m.latency.WithLabelValues(webhook)}
+}
+
+func (s *series) observe(verdict string, code, accepted, dups int, d time.Duration) {
+	if verdict == "accepted" && code == 200 {
+		s.accepted.Inc()
+	} else {
+		s.m.requests.WithLabelValues(s.webhook, verdict, strconv.Itoa(code)).Inc()
+	}
 	if accepted > 0 {
-		m.mutations.WithLabelValues(webhook, "accepted").Add(float64(accepted))
+		s.mutAccepted.Add(float64(accepted))
 	}
 	if dups > 0 {
-		m.mutations.WithLabelValues(webhook, "duplicate").Add(float64(dups))
+		s.dup.Add(float64(dups))
 	}
-	m.latency.WithLabelValues(webhook).Observe(d.Seconds())
+	s.latency.Observe(d.Seconds())
 }

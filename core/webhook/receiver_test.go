@@ -11,6 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/lunas-dev/lunas/core"
 )
 
@@ -168,4 +171,50 @@ func TestReceiverBatchCountsDuplicates(t *testing.T) {
 	if got := send(); got["accepted"] != 0 || got["duplicates"] != 100 {
 		t.Fatalf("redelivery: %v", got)
 	}
+}
+
+// Every delivery is counted by verdict and status, and its mutations by
+// result.
+func TestReceiverMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	rc, err := New(Config{Name: "moota", Secrets: [][]byte{[]byte("s")}}, &fakeQueue{}, nil, nil, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(body, sig string) {
+		req := httptest.NewRequest(http.MethodPost, "/webhooks/moota", strings.NewReader(body))
+		req.Header.Set("Signature", sig)
+		rc.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	send(body1, Sign([]byte("s"), []byte(body1)))
+	send(body1, Sign([]byte("s"), []byte(body1)))
+	send(body1, "00")
+	for _, c := range []struct {
+		got  float64
+		want float64
+		what string
+	}{
+		{counterValue(t, m.requests.WithLabelValues("moota", "accepted", "200")), 2, "accepted requests"},
+		{counterValue(t, m.requests.WithLabelValues("moota", "bad_signature", "401")), 1, "forged requests"},
+		{counterValue(t, m.mutations.WithLabelValues("moota", "accepted")), 1, "accepted mutations"},
+		{counterValue(t, m.mutations.WithLabelValues("moota", "duplicate")), 1, "duplicates"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.what, c.got, c.want)
+		}
+	}
+	var h dto.Metric
+	if err := m.latency.WithLabelValues("moota").(prometheus.Histogram).Write(&h); err != nil || h.GetHistogram().GetSampleCount() != 3 {
+		t.Errorf("latency observations = %d (%v), want 3", h.GetHistogram().GetSampleCount(), err)
+	}
+}
+
+func counterValue(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
 }

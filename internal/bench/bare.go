@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -25,6 +27,17 @@ const bareDB = 2
 // (its own JSON as payload) with its TaskID, one after the other, answer.
 // No IP checks, no validation of fields, no audit, no metrics.
 func runBare(addr, redisAddr string) error {
+	if profileDir != "" {
+		f, err := os.Create(filepath.Join(profileDir, "bare.pprof"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	client := asynq.NewClient(asynq.RedisClientOpt{Addr: redisAddr, DB: bareDB})
 	defer client.Close()
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +99,11 @@ func startBare(redisAddr string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "-bare-listen", addr, "-redis", redisAddr)
+	args := []string{"-bare-listen", addr, "-redis", redisAddr}
+	if profileDir != "" {
+		args = append(args, "-profile", profileDir)
+	}
+	cmd := exec.Command(exe, args...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err

@@ -49,7 +49,7 @@ func main() {
 	bare := flag.String("bare-listen", "", "internal: run the bare handler on this address")
 	bareGRPC := flag.String("bare-grpc", "", "internal: serve bare gRPC on this Unix socket")
 	redisAddr := flag.String("redis", os.Getenv("LUNAS_TEST_REDIS_ADDR"), "redis-server address")
-	flag.StringVar(&profileDir, "profile", "", "write CPU profiles of lunas (receiver.pprof, serve.pprof) into this `dir`")
+	flag.StringVar(&profileDir, "profile", "", "write CPU profiles of lunas (receiver.pprof, serve.pprof) and of the bare handler (bare.pprof) into this `dir`")
 	flag.Parse()
 
 	if *bareGRPC != "" {
