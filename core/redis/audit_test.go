@@ -23,6 +23,11 @@ func TestAuditorRecordsReadBack(t *testing.T) {
 	if err := rdb.XAdd(ctx, &goredis.XAddArgs{Stream: AuditStreamKey, Values: []any{"delivery", old}}).Err(); err != nil {
 		t.Fatal(err)
 	}
+	fields := []any{"w", "moota", "ip", "10.0.0.2", "st", 200, "v", "accepted", "a", 1, "d", 0, "ids", "m-0", "b", 300,
+		"at", time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC).UnixMilli(), "ua", "Moota/1", "mu", "", "mw", "", "ct", "", "xff", ""}
+	if err := rdb.XAdd(ctx, &goredis.XAddArgs{Stream: AuditStreamKey, Values: fields}).Err(); err != nil {
+		t.Fatal(err)
+	}
 	d := core.Delivery{Time: time.Now().UTC().Truncate(time.Millisecond), Webhook: "moota", RemoteIP: "203.0.113.9",
 		Headers: map[string]string{"User-Agent": "Moota/2", "Content-Type": "application/json"},
 		Status:  200, Verdict: "accepted", Accepted: 2, Duplicates: 1, MutationIDs: []string{"m-1", "m.2", "m_3"}, Bytes: 912}
@@ -33,11 +38,24 @@ func TestAuditorRecordsReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || !reflect.DeepEqual(got[0], d) {
+	if len(got) != 3 || !reflect.DeepEqual(got[0], d) {
 		t.Fatalf("RecentDeliveries = %+v, want %+v first", got, d)
 	}
-	if got[1].Verdict != "bad_signature" || got[1].Status != 401 || got[1].RemoteIP != "10.0.0.1" {
-		t.Fatalf("the JSON record reads %+v", got[1])
+	if g := got[1]; g.Verdict != "accepted" || g.Accepted != 1 || g.Bytes != 300 || g.MutationIDs[0] != "m-0" || g.Headers["User-Agent"] != "Moota/1" || g.Time.Hour() != 4 {
+		t.Fatalf("the field-per-value record reads %+v", g)
+	}
+	if got[2].Verdict != "bad_signature" || got[2].Status != 401 || got[2].RemoteIP != "10.0.0.1" {
+		t.Fatalf("the JSON record reads %+v", got[2])
+	}
+	// A sender's header cannot shift the record's fields.
+	a = NewAuditor(rdb, nil)
+	forged := d
+	forged.Headers = map[string]string{"User-Agent": "x\x1f500\x1fforged"}
+	a.Record(forged)
+	a.Close()
+	got, err = RecentDeliveries(ctx, rdb, 1)
+	if err != nil || len(got) != 1 || got[0].Status != 200 || got[0].Headers["User-Agent"] != "x 500 forged" {
+		t.Fatalf("a header with the separator reads %+v, %v", got, err)
 	}
 }
 

@@ -49,6 +49,8 @@ func main() {
 	bare := flag.String("bare-listen", "", "internal: run the bare handler on this address")
 	bareGRPC := flag.String("bare-grpc", "", "internal: serve bare gRPC on this Unix socket")
 	redisAddr := flag.String("redis", os.Getenv("LUNAS_TEST_REDIS_ADDR"), "redis-server address")
+	flag.IntVar(&rounds, "rounds", rounds, "rounds of each ingest and fixed-rate run (the median is shown)")
+	batchList := flag.String("batches", "1,100", "mutations per request of the ingest runs, comma-separated")
 	flag.StringVar(&profileDir, "profile", "", "write CPU profiles of lunas (receiver.pprof, serve.pprof) and of the bare handler (bare.pprof) into this `dir`")
 	flag.Parse()
 
@@ -84,6 +86,14 @@ func main() {
 			os.Exit(2)
 		}
 		rateList = append(rateList, n)
+	}
+	for _, b := range strings.Split(*batchList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(b))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "bench: -batches: %q is not a batch size\n", b)
+			os.Exit(2)
+		}
+		batches = append(batches, n)
 	}
 	if err := run(ctx, absBin, *redisAddr, *duration, *conns, *rpcCalls, rateList, parts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -158,7 +168,7 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 	fmt.Fprintln(tw, "ingest\tmutations/req\treq/s\tmutations/s\tp50\tp99\tp99.9\terrors\tserver CPU/req\tRedis CPU/req\t")
 	ratios := map[int]float64{}
 	targets := []*server{lunas, bareSrv}
-	for _, batch := range []int{1, 100} {
+	for _, batch := range batches {
 		runs := make([][]measured, len(targets))
 		for round := range rounds {
 			for k := range targets {
@@ -185,7 +195,14 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 	}
 	tw.Flush()
 	sum.ingestRatio = ratios[1]
-	fmt.Printf("\nratio lunas/bare (median of %d rounds each): %.0f%% (1 mutation/req), %.0f%% (100 mutations/req; bare enqueues one by one, lunas 4 at a time)\n\n", rounds, ratios[1]*100, ratios[100]*100)
+	fmt.Printf("\nratio lunas/bare (median of %d rounds each):", rounds)
+	for i, b := range batches {
+		if i > 0 {
+			fmt.Print(",")
+		}
+		fmt.Printf(" %.0f%% (%d mutations/req)", ratios[b]*100, b)
+	}
+	fmt.Print(" (with several mutations the bare handler enqueues them one by one, lunas 4 at a time)\n\n")
 
 	if !parts["fixed"] {
 		return nil
@@ -243,6 +260,9 @@ func runFixed(ctx context.Context, targets []*server, redisAddr string, rates []
 	return nil
 }
 
+// batches are the mutations per request of the ingest runs.
+var batches []int
+
 // profileDir, when set, is where lunas writes its CPU profiles.
 var profileDir string
 
@@ -255,8 +275,10 @@ func profileArgs(name string) []string {
 	return []string{"--cpu-profile", abs}
 }
 
-// rounds is how often each ingest run is repeated; the median is shown.
-const rounds = 3
+// rounds is how often each ingest and fixed-rate run is repeated; the
+// median is shown. Five: on a shared 2-vCPU machine single rounds of the
+// same server differ by a fifth and more.
+var rounds = 5
 
 // measured is one ingest run and the CPU it took.
 type measured struct {
