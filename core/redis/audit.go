@@ -256,6 +256,7 @@ func setHeader(d *core.Delivery, k, v string) {
 	}
 	d.Headers[k] = v
 }
+
 // RecentDeliveries reads up to n newest delivery records (for the admin API and tests).
 func RecentDeliveries(ctx context.Context, rdb goredis.UniversalClient, n int64) ([]core.Delivery, error) {
 	msgs, err := rdb.XRevRangeN(ctx, AuditStreamKey, "+", "-", n).Result()
