@@ -124,6 +124,11 @@ type HealthResponse struct {
 }
 
 // ReversePaymentRequest asks the plugin to undo a payment whose credit the bank reversed.
+//
+// Order and Original are what Lunas kept of the payment for the reversal
+// window: the order's ID, Number and Amount, and the credit's ID, BankID,
+// Type and Amount (its description and dates are not kept). Read anything
+// else from the store.
 type ReversePaymentRequest struct {
 	Order          Order
 	Original       Mutation // the credit that paid the order

@@ -26,7 +26,10 @@ func (s *suite) reverse(t *testing.T, o sdk.Order, orig, rev sdk.Mutation) *sdk.
 	if !ok {
 		t.Skip("the store does not implement sdk.Reverser")
 	}
-	resp, err := r.ReversePayment(s.ctx(t), &sdk.ReversePaymentRequest{Order: o, Original: orig, Reversal: rev,
+	// Only what Lunas keeps of a payment for the reversal window.
+	kept := sdk.Order{ID: o.ID, Number: o.Number, Amount: o.Amount}
+	original := sdk.Mutation{ID: orig.ID, BankID: orig.BankID, Type: orig.Type, Amount: orig.Amount}
+	resp, err := r.ReversePayment(s.ctx(t), &sdk.ReversePaymentRequest{Order: kept, Original: original, Reversal: rev,
 		IdempotencyKey: "moota:" + rev.BankID + ":" + rev.ID})
 	if errors.Is(err, sdk.ErrUnimplemented) {
 		t.Skip("the plugin does not implement sdk.Reverser")
