@@ -42,6 +42,7 @@ func main() {
 	}
 	bin := flag.String("bin", "bin", "directory with lunas and lunas-plugin-* (make build)")
 	duration := flag.Duration("duration", 5*time.Second, "how long each ingest run lasts")
+	flag.DurationVar(&fixedDuration, "fixed-duration", fixedDuration, "how long each fixed-rate run lasts")
 	conns := flag.Int("conns", 32, "concurrent connections of the load generator")
 	rpcCalls := flag.Int("rpc-calls", 5000, "plugin round trips to time")
 	rates := flag.String("rates", "500,2000", "webhooks per second for the fixed-rate runs, comma-separated")
@@ -104,8 +105,9 @@ func main() {
 func run(ctx context.Context, bin, redisAddr string, d time.Duration, conns, rpcCalls int, rates []int, parts map[string]bool) error {
 	sum := &summary{}
 	host, _ := os.Hostname()
-	fmt.Printf("Lunas benchmark — %s, %d CPUs, %s, %s per run, %d connections, redis-server %s\n\n",
-		host, runtime.NumCPU(), runtime.Version(), d, conns, redisAddr)
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("Lunas benchmark — %s, %d CPUs, %s, %d rounds of %s per ingest run and %s per fixed-rate run, %d connections, redis-server %s, load average %s\n\n",
+		host, runtime.NumCPU(), runtime.Version(), rounds, d, fixedDuration, conns, redisAddr, strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 	if parts["ingest"] || parts["fixed"] {
 		if err := runIngest(ctx, bin, redisAddr, d, conns, rates, parts, sum); err != nil {
 			return err
@@ -159,7 +161,7 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 	defer bareSrv.stop()
 
 	if !parts["ingest"] {
-		return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rates, d, sum)
+		return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rates, fixedDuration, sum)
 	}
 	// Each size runs `rounds` times, alternating which server goes first;
 	// the row shown is each server's median round by req/s. CPU is what the
@@ -207,7 +209,7 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 	if !parts["fixed"] {
 		return nil
 	}
-	return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rates, d, sum)
+	return runFixed(ctx, []*server{lunas, bareSrv}, redisAddr, rates, fixedDuration, sum)
 }
 
 // runFixed sends webhooks at each fixed rate (open loop), the servers
@@ -259,6 +261,11 @@ func runFixed(ctx context.Context, targets []*server, redisAddr string, rates []
 
 	return nil
 }
+
+// fixedDuration is how long each fixed-rate run lasts: longer than an
+// ingest run, as 500 requests a second give few samples in 5 s and a
+// neighbour's busy second moves the CPU per request by a tenth.
+var fixedDuration = 10 * time.Second
 
 // batches are the mutations per request of the ingest runs.
 var batches []int
