@@ -218,3 +218,33 @@ func counterValue(t *testing.T, c prometheus.Counter) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+// The router sends /webhooks/NAME to its receiver and anything else to a
+// JSON 404 that says what was not found.
+func TestRouter(t *testing.T) {
+	rc, err := New(Config{Name: "moota", Secrets: [][]byte{[]byte("s")}}, &fakeQueue{}, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := Router(map[string]*Receiver{"moota": rc})
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		body         string
+	}{
+		{http.MethodPost, "/webhooks/moota", 200, `"accepted":1`},
+		{http.MethodPost, "/webhooks/other", 404, "no webhook named other"},
+		{http.MethodPost, "/webhooks/moota/x", 404, "no webhook named moota/x"},
+		{http.MethodPost, "/webhooks/", 404, "no webhook named"},
+		{http.MethodGet, "/healthz", 200, `"ok"`},
+		{http.MethodGet, "/elsewhere", 404, "not found"},
+	} {
+		req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(body1))
+		req.Header.Set("Signature", Sign([]byte("s"), []byte(body1)))
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.body) {
+			t.Errorf("%s %s = %d %s, want %d with %q", tt.method, tt.path, rec.Code, rec.Body, tt.status, tt.body)
+		}
+	}
+}

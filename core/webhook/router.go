@@ -2,16 +2,20 @@ package webhook
 
 import (
 	"net/http"
+	"strings"
 )
 
 // Router serves POST /webhooks/{name} for a set of receivers, GET /healthz,
 // and a JSON 404 for anything else.
 func Router(receivers map[string]*Receiver) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/webhooks/{name}", func(w http.ResponseWriter, r *http.Request) {
-		rc, ok := receivers[r.PathValue("name")]
+	// A prefix and a map lookup: a {name} wildcard would make the mux
+	// allocate its matches on every delivery.
+	mux.HandleFunc("/webhooks/", func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/webhooks/")
+		rc, ok := receivers[name]
 		if !ok {
-			writeError(w, http.StatusNotFound, "no webhook named "+r.PathValue("name"))
+			writeError(w, http.StatusNotFound, "no webhook named "+name)
 			return
 		}
 		rc.ServeHTTP(w, r)
