@@ -50,11 +50,11 @@ func TestAuditorRecordsReadBack(t *testing.T) {
 	// A sender's header cannot shift the record's fields.
 	a = NewAuditor(rdb, nil)
 	forged := d
-	forged.Headers = map[string]string{"User-Agent": "x\x1f500\x1fforged"}
+	forged.Headers = map[string]string{"User-Agent": "x\x1f500\x1fforged\x1e1"}
 	a.Record(forged)
 	a.Close()
 	got, err = RecentDeliveries(ctx, rdb, 1)
-	if err != nil || len(got) != 1 || got[0].Status != 200 || got[0].Headers["User-Agent"] != "x 500 forged" {
+	if err != nil || len(got) != 1 || got[0].Status != 200 || got[0].Headers["User-Agent"] != "x 500 forged 1" {
 		t.Fatalf("a header with the separator reads %+v, %v", got, err)
 	}
 }
@@ -72,16 +72,32 @@ func TestAuditorWritesWhatGathered(t *testing.T) {
 		a.Record(core.Delivery{Time: time.Now().UTC(), Webhook: "moota", Status: 200, Verdict: "accepted", Bytes: i})
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for rdb.XLen(ctx, AuditStreamKey).Val() < auditBatch+10 {
+	written := func() int {
+		ds, err := RecentDeliveries(ctx, rdb, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ds)
+	}
+	for written() < auditBatch+10 {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d records written", rdb.XLen(ctx, AuditStreamKey).Val(), auditBatch+10)
+			t.Fatalf("%d of %d records written", written(), auditBatch+10)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	a.Record(core.Delivery{Time: time.Now().UTC(), Webhook: "moota", Status: 200, Verdict: "accepted"})
+	// One entry per round trip, each of at most auditBatch records.
+	if n := rdb.XLen(ctx, AuditStreamKey).Val(); n < 2 || n > 3 {
+		t.Fatalf("%d records in %d stream entries, want 2 or 3", auditBatch+10, n)
+	}
+	a.Record(core.Delivery{Time: time.Now().UTC(), Webhook: "moota", Status: 200, Verdict: "accepted", Bytes: -1})
 	a.Close()
-	if n := rdb.XLen(ctx, AuditStreamKey).Val(); n != auditBatch+11 {
+	if n := written(); n != auditBatch+11 {
 		t.Fatalf("after Close: %d records, want %d", n, auditBatch+11)
+	}
+	// Newest first, across entries; and only as many as asked.
+	ds, err := RecentDeliveries(ctx, rdb, auditBatch+5)
+	if err != nil || len(ds) != auditBatch+5 || ds[0].Bytes != -1 || ds[1].Bytes != auditBatch+9 || ds[len(ds)-1].Bytes != 6 {
+		t.Fatalf("RecentDeliveries(%d) = %d records (%v), first %d, %d, last %d", auditBatch+5, len(ds), err, ds[0].Bytes, ds[1].Bytes, ds[len(ds)-1].Bytes)
 	}
 	a.Record(core.Delivery{Webhook: "moota"})
 	if a.Dropped() != 1 {
