@@ -35,6 +35,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core"
+	"github.com/lunas-dev/lunas/internal/proc"
 	"github.com/lunas-dev/lunas/plugins/demo/demostore"
 	"github.com/lunas-dev/lunas/sdk"
 )
@@ -79,7 +80,7 @@ func run(ctx context.Context, bin, redisAddr string, conns, bodyBytes int, hold 
 	pid := t.cmd.Process.Pid
 	time.Sleep(time.Second)
 	fmt.Printf("lunas serve (pid %d), demo plugin, redis %s; %d connections x %d bytes\n\n", pid, redisAddr, conns, bodyBytes)
-	fmt.Printf("idle: VmRSS %s\n\n", mib(rssKiB(pid)))
+	fmt.Printf("idle: VmRSS %s\n\n", mib(proc.RSSKiB(pid)))
 
 	amount := int64(150000)
 	for i, v := range []struct {
@@ -101,7 +102,7 @@ func run(ctx context.Context, bin, redisAddr string, conns, bodyBytes int, hold 
 		peak := sample(pid, hold)
 		id := fmt.Sprintf("attack-genuine-%d", i)
 		status := t.deliver(id, amount)
-		peak = max(peak, rssKiB(pid))
+		peak = max(peak, proc.RSSKiB(pid))
 		summary := answers()
 		for _, c := range held {
 			c.Close()
@@ -280,7 +281,7 @@ func holdBodies(addr string, n, size int, forged bool, sources int) ([]net.Conn,
 func sample(pid int, d time.Duration) int64 {
 	var peak int64
 	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		peak = max(peak, rssKiB(pid))
+		peak = max(peak, proc.RSSKiB(pid))
 	}
 	return peak
 }
@@ -348,20 +349,6 @@ func freeAddr() string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-func rssKiB(pid int) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			n, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
-			return n
-		}
-	}
-	return 0
 }
 
 func mib(kib int64) string { return fmt.Sprintf("%.1f MiB", float64(kib)/1024) }

@@ -171,20 +171,11 @@ func runIngest(ctx context.Context, bin, redisAddr string, d time.Duration, conn
 	ratios := map[int]float64{}
 	targets := []*server{lunas, bareSrv}
 	for _, batch := range batches {
-		runs := make([][]measured, len(targets))
-		for round := range rounds {
-			for k := range targets {
-				i := (k + round) % len(targets)
-				target := targets[i]
-				if err := flushRedis(ctx, redisAddr, target.db); err != nil {
-					return err
-				}
-				m := cpuMeter{pid: target.cmd.Process.Pid, redisAddr: redisAddr}
-				m.start(ctx)
-				r := drive(ctx, target.url, benchSecret, batch, d, conns, target.name)
-				m.stop(ctx)
-				runs[i] = append(runs[i], measured{r, m})
-			}
+		runs, err := inTurns(ctx, targets, redisAddr, func(target *server) loadResult {
+			return drive(ctx, target.url, benchSecret, batch, d, conns, target.name)
+		})
+		if err != nil {
+			return err
 		}
 		var med [2]measured
 		for i, target := range targets {
@@ -219,33 +210,25 @@ func runFixed(ctx context.Context, targets []*server, redisAddr string, rates []
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "fixed rate (open loop, 1 mutation/req)\ttarget/s\tachieved/s\tp50\tp99\tp99.9\terrors\tserver CPU/req\tRedis CPU/req\t\n")
 	for _, rate := range rates {
-		runs := make([][]loadResult, len(targets))
-		srvCPU := make([][]time.Duration, len(targets))
-		redisCPU := make([][]time.Duration, len(targets))
-		for round := range rounds {
-			for k := range targets {
-				i := (k + round) % len(targets)
-				target := targets[i]
-				if err := flushRedis(ctx, redisAddr, target.db); err != nil {
-					return err
-				}
-				m := cpuMeter{pid: target.cmd.Process.Pid, redisAddr: redisAddr}
-				m.start(ctx)
-				r := driveRate(ctx, target.url, rate, d, 256, target.name)
-				m.stop(ctx)
-				runs[i] = append(runs[i], r)
-				if n := len(r.lat); n > 0 {
-					srvCPU[i] = append(srvCPU[i], m.Server/time.Duration(n))
-					redisCPU[i] = append(redisCPU[i], m.Redis/time.Duration(n))
-				}
-			}
+		runs, err := inTurns(ctx, targets, redisAddr, func(target *server) loadResult {
+			return driveRate(ctx, target.url, rate, d, 256, target.name)
+		})
+		if err != nil {
+			return err
 		}
 		f := fixedCPU{rate: rate}
 		for i, target := range targets {
+			var srvCPU, redisCPU []time.Duration
+			for _, m := range runs[i] {
+				if n := len(m.load.lat); n > 0 {
+					srvCPU = append(srvCPU, m.cpu.Server/time.Duration(n))
+					redisCPU = append(redisCPU, m.cpu.Redis/time.Duration(n))
+				}
+			}
 			sorted := slices.Clone(runs[i])
-			slices.SortFunc(sorted, func(a, b loadResult) int { return cmp.Compare(a.pct(99), b.pct(99)) })
-			r := sorted[len(sorted)/2]
-			sc, rc := medianDur(srvCPU[i]), medianDur(redisCPU[i])
+			slices.SortFunc(sorted, func(a, b measured) int { return cmp.Compare(a.load.pct(99), b.load.pct(99)) })
+			r := sorted[len(sorted)/2].load
+			sc, rc := medianDur(srvCPU), medianDur(redisCPU)
 			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%d\t%dµs\t%dµs\t\n", target.name, rate, float64(len(r.lat))/r.elapsed.Seconds(),
 				fmtDur(r.pct(50)), fmtDur(r.pct(99)), fmtDur(r.pct(99.9)), r.errors, sc.Microseconds(), rc.Microseconds())
 			if i == 0 {
@@ -287,7 +270,29 @@ func profileArgs(name string) []string {
 // same server differ by a fifth and more.
 var rounds = 5
 
-// measured is one ingest run and the CPU it took.
+// inTurns runs load against each target `rounds` times, the targets taking
+// turns to go first, each on an emptied database and with the CPU it and
+// Redis spent measured; it returns each target's runs.
+func inTurns(ctx context.Context, targets []*server, redisAddr string, load func(*server) loadResult) ([][]measured, error) {
+	runs := make([][]measured, len(targets))
+	for round := range rounds {
+		for k := range targets {
+			i := (k + round) % len(targets)
+			target := targets[i]
+			if err := flushRedis(ctx, redisAddr, target.db); err != nil {
+				return nil, err
+			}
+			m := cpuMeter{pid: target.cmd.Process.Pid, redisAddr: redisAddr}
+			m.start(ctx)
+			r := load(target)
+			m.stop(ctx)
+			runs[i] = append(runs[i], measured{r, m})
+		}
+	}
+	return runs, nil
+}
+
+// measured is one run and the CPU it took.
 type measured struct {
 	load loadResult
 	cpu  cpuMeter

@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lunas-dev/lunas/core"
+	"github.com/lunas-dev/lunas/internal/proc"
 	"github.com/lunas-dev/lunas/plugins/demo/demostore"
 	"github.com/lunas-dev/lunas/sdk"
 )
@@ -127,10 +128,10 @@ store "bench" {
 	go func() {
 		defer rssWG.Done()
 		for {
-			res.lunasRSS = max(res.lunasRSS, rssKiB(res.lunasPID))
-			for _, c := range children(res.lunasPID) {
+			res.lunasRSS = max(res.lunasRSS, proc.RSSKiB(res.lunasPID))
+			for _, c := range proc.Children(res.lunasPID) {
 				res.plPID = c
-				res.pluginRSS = max(res.pluginRSS, rssKiB(c))
+				res.pluginRSS = max(res.pluginRSS, proc.RSSKiB(c))
 			}
 			select {
 			case <-stop:
@@ -245,44 +246,4 @@ func usedMemory(ctx context.Context, rdb *redis.Client) int64 {
 		}
 	}
 	return 0
-}
-
-// rssKiB reads a process's resident set size from /proc.
-func rssKiB(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			n, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
-// children lists the processes whose parent is pid (the plugins of lunas).
-func children(pid int) []int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	var out []int
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// Fields after the command name (in parentheses, may hold spaces): state ppid ...
-		rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
-		if f := strings.Fields(rest); len(f) > 1 && f[1] == strconv.Itoa(pid) {
-			out = append(out, n)
-		}
-	}
-	return out
 }
