@@ -43,6 +43,9 @@ type Config struct {
 	Review Inbox
 	// Replayer runs archived tasks again (POST /api/replay). Nil leaves the route out.
 	Replayer Replayer
+	// Deliveries reads the newest delivery records (GET /api/deliveries).
+	// Nil leaves the route out.
+	Deliveries Deliveries
 	// Registry is what /metrics exposes. Nil means a new registry with the
 	// Go runtime and process collectors.
 	Registry *prometheus.Registry

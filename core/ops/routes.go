@@ -28,6 +28,9 @@ func routes(cfg Config, monitor http.Handler) *http.ServeMux {
 	if cfg.Review != nil {
 		registerConsole(mux, cfg)
 	}
+	if cfg.Deliveries != nil {
+		mux.Handle("GET /api/deliveries", deliveriesAPI{log: cfg.Deliveries})
+	}
 	if cfg.Replayer != nil {
 		mux.Handle("POST /api/replay", replayAPI{replayer: cfg.Replayer, log: cfg.Logger})
 	}

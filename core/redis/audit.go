@@ -276,8 +276,7 @@ func setHeader(d *core.Delivery, k, v string) {
 	d.Headers[k] = v
 }
 
-// RecentDeliveries reads up to n newest delivery records, newest first
-// (for the admin API and tests).
+// RecentDeliveries reads up to n newest delivery records, newest first.
 func RecentDeliveries(ctx context.Context, rdb goredis.UniversalClient, n int64) ([]core.Delivery, error) {
 	var out []core.Delivery
 	end := "+"
@@ -298,4 +297,12 @@ func RecentDeliveries(ctx context.Context, rdb goredis.UniversalClient, n int64)
 		end = "(" + msgs[len(msgs)-1].ID
 	}
 	return out, nil
+}
+
+// DeliveryLog reads the delivery stream for the admin API.
+type DeliveryLog struct{ RDB goredis.UniversalClient }
+
+// Recent returns up to n newest delivery records, newest first.
+func (l DeliveryLog) Recent(ctx context.Context, n int64) ([]core.Delivery, error) {
+	return RecentDeliveries(ctx, l.RDB, n)
 }

@@ -130,7 +130,8 @@ func (a *App) Open(ctx context.Context) (err error) {
 	opsCfg := ops.Config{
 		Username: a.Config.Admin.Username, Password: a.Config.Admin.Password,
 		RedisOpt: aopt, Redis: rdb, Registry: a.registry, Replayer: &queue.Replayer{Inspector: a.insp},
-		Ready: a.ready, Logger: a.Logger,
+		Deliveries: lredis.DeliveryLog{RDB: rdb},
+		Ready:      a.ready, Logger: a.Logger,
 	}
 	// Resolving applies payments, which needs the plugins: on a receiver-only
 	// process (no worker) the inbox lists and dismisses but cannot resolve.

@@ -55,7 +55,7 @@ to an open order and pays the order through the store's plugin. Payments it
 will not guess at wait in the review inbox.`}
 	root.subs = []*command{
 		serveCommand(), devCommand(), sendCommand(), signCommand(), checkCommand(),
-		reviewCommand(), replayCommand(), reconcileCommand(), pluginCommand(),
+		reviewCommand(), replayCommand(), deliveriesCommand(), reconcileCommand(), pluginCommand(),
 		versionCommand(), completionCommand(root), helpCommand(root),
 	}
 	help := root.sub("help")
